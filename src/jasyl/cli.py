@@ -17,7 +17,6 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
 import typer
 from rich.console import Console
 
@@ -26,9 +25,7 @@ from jasyl.errors import JasylError
 __all__ = ["app", "main", "err_console"]
 
 #: Command modules under jasyl.commands, each with ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = (
-    "inventory",
-)
+COMMAND_MODULES: tuple[str, ...] = ("inventory",)
 
 app = typer.Typer(
     name="jasyl",
@@ -44,6 +41,11 @@ def _register_commands() -> None:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"jasyl.commands.{name}")
         module.register(app)
+
+
+@app.callback()
+def _root() -> None:
+    """Green City planner: inventory, hourly zero-carbon plan, pathway and monitoring."""
 
 
 _register_commands()
@@ -72,18 +74,13 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; returns (and exits with) the process status."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        result = app(args=args, standalone_mode=False)
-        code = result if isinstance(result, int) else 0
+        # standalone mode: typer/click print usage errors themselves and exit with status 2
+        app(args=args, standalone_mode=True, prog_name="jasyl")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except JasylError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-        code = exc.exit_code
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.exceptions.Abort:
-        err_console.print("aborted")
-        code = 1
-    except click.ClickException as exc:
-        exc.show()
         code = exc.exit_code
     except KeyboardInterrupt:
         err_console.print("interrupted")

@@ -29,9 +29,7 @@ def check_lang(lang: str) -> str:
     from jasyl.errors import InputError
 
     if lang not in LANGUAGES:
-        raise InputError(
-            f"unknown language '{lang}'", field="--lang", fix=f"use one of {', '.join(LANGUAGES)}"
-        )
+        raise InputError(f"unknown language '{lang}'", field="--lang", fix=f"use one of {', '.join(LANGUAGES)}")
     return lang
 
 
