@@ -1,0 +1,216 @@
+"""Build the planner's linear programme with linopy.
+
+Decision variables (``t`` = hour):
+
+* ``cap[g]`` (MW) and ``gen[g, t]`` for each renewable generator, ``gen <= cf * cap``
+  (the gap is curtailment);
+* ``grid_import[t]``, ``grid_export[t]`` (MW, bounded by the grid connection);
+* per storage: ``power[s]`` (MW), ``energy[s]`` (MWh), ``charge[s, t]`` (from the bus),
+  ``discharge[s, t]`` (out of the store; the bus receives ``discharge * eta_d``), ``soc[s, t]`` with
+  ``soc[t] = (1 - loss) soc[t-1] + eta_c charge[t] - discharge[t]`` and ``soc[-1] = soc[T-1]`` (cyclic);
+* per converter: ``cap[c]`` (MW heat) and ``heat[c, t] <= cap``, drawing ``heat / COP[t]`` electricity;
+* per existing fossil supply: ``fossil[f, t] <= capacity``;
+* per vehicle class: ``share[v]`` in [0, 1], the electrified share; it draws ``share * ev_profile[t]``
+  and leaves ``(1 - share)`` of the class's fuel (cost and CO2).
+
+Constraints: hourly balance of every bus, one CO2 cap over the horizon, optional land limits.
+Objective: capital (annuity + fixed O&M, already scaled to the horizon) + operating cost. The constant
+fuel cost of a fully fossil fleet is kept outside linopy (``PlanModel.objective_constant``).
+
+With ``relax=...`` the same model gets penalised slack variables on the CO2 cap, the land limits and
+the capacity / grid limits; :mod:`jasyl.model.explain` uses them to name what blocks a target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import linopy
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from jasyl.model.inputs import BUSES, ELEC, PlanInputs
+
+__all__ = ["PlanModel", "build_model", "SLACK_PENALTY"]
+
+SLACK_PENALTY = 1.0e6  # USD per unit of slack: far above any real cost, so slack is used only if needed
+
+
+@dataclass
+class PlanModel:
+    """A linopy model plus the handles needed to read the solution."""
+
+    model: linopy.Model
+    inputs: PlanInputs
+    objective_constant: float
+    slacks: dict[str, linopy.Variable] = field(default_factory=dict)
+
+
+def _time(inp: PlanInputs) -> pd.RangeIndex:
+    return pd.RangeIndex(inp.n_hours, name="t")
+
+
+def _series(values: np.ndarray, t: pd.RangeIndex) -> xr.DataArray:
+    return xr.DataArray(np.asarray(values, dtype=float), coords={"t": t}, dims="t")
+
+
+def _ub(x: float) -> float:
+    return float(x) if np.isfinite(x) else np.inf
+
+
+def _add(terms: list) -> linopy.LinearExpression:
+    """Sum linopy terms of equal dimensions."""
+    total = 1.0 * terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def build_model(inp: PlanInputs, *, relax: frozenset[str] = frozenset()) -> PlanModel:
+    """Build the LP. ``relax`` may contain ``"co2"`` and/or ``"limits"`` (slack variables)."""
+    inp.validate()
+    m = linopy.Model(force_dim_names=True)
+    t = _time(inp)
+    n = inp.n_hours
+    obj: list[linopy.LinearExpression] = []
+    balance: dict[str, list[linopy.LinearExpression]] = {b: [] for b in BUSES}
+    co2_terms: list[linopy.LinearExpression] = []
+    slacks: dict[str, linopy.Variable] = {}
+    relax_limits = "limits" in relax
+
+    def limited_capacity(name: str, lower: float, upper: float, cost: float) -> linopy.Variable:
+        """A capacity variable with an upper limit that may be relaxed."""
+        if relax_limits and np.isfinite(upper):
+            cap = m.add_variables(lower=lower, name=f"cap_{name}")
+            s = m.add_variables(lower=0.0, name=f"slack_cap_{name}")
+            m.add_constraints(cap - s <= upper, name=f"limit_{name}")
+            slacks[f"cap_{name}"] = s
+            obj.append(SLACK_PENALTY * s)
+        else:
+            cap = m.add_variables(lower=lower, upper=_ub(upper), name=f"cap_{name}")
+        if cost:
+            obj.append(cost * cap)
+        return cap
+
+    # --- renewable generators
+    gen_caps: dict[str, linopy.Variable] = {}
+    for g in inp.generators:
+        cap = limited_capacity(g.name, g.existing_mw, g.max_mw, g.capital_cost)
+        gen_caps[g.name] = cap
+        p = m.add_variables(lower=0.0, coords=[t], name=f"gen_{g.name}")
+        m.add_constraints(p - _series(g.cf, t) * cap <= 0, name=f"avail_{g.name}")
+        balance[ELEC].append(1.0 * p)
+        if g.marginal_cost:
+            obj.append((g.marginal_cost * p).sum())
+
+    # --- grid
+    if relax_limits and np.isfinite(inp.import_max_mw):
+        imp = m.add_variables(lower=0.0, coords=[t], name="grid_import")
+        s_imp = m.add_variables(lower=0.0, name="slack_import")
+        m.add_constraints(imp - s_imp <= inp.import_max_mw, name="limit_import")
+        slacks["grid_import"] = s_imp
+        obj.append(SLACK_PENALTY * s_imp)
+    else:
+        imp = m.add_variables(lower=0.0, upper=_ub(inp.import_max_mw), coords=[t], name="grid_import")
+    balance[ELEC].append(1.0 * imp)
+    if inp.import_price:
+        obj.append((inp.import_price * imp).sum())
+    if inp.import_co2_per_mwh:
+        co2_terms.append((inp.import_co2_per_mwh * imp).sum())
+    if inp.export_max_mw > 0:
+        exp = m.add_variables(lower=0.0, upper=_ub(inp.export_max_mw), coords=[t], name="grid_export")
+        balance[ELEC].append(-1.0 * exp)
+        if inp.export_price:
+            obj.append((-inp.export_price * exp).sum())
+        if inp.export_credit_co2_per_mwh:
+            co2_terms.append((-inp.export_credit_co2_per_mwh * exp).sum())
+
+    # --- storage
+    for s in inp.storages:
+        e_cap = m.add_variables(lower=0.0, upper=_ub(s.max_energy_mwh), name=f"energy_{s.name}")
+        ch = m.add_variables(lower=0.0, coords=[t], name=f"charge_{s.name}")
+        dis = m.add_variables(lower=0.0, coords=[t], name=f"discharge_{s.name}")
+        soc = m.add_variables(lower=0.0, coords=[t], name=f"soc_{s.name}")
+        if s.power_cost > 0:
+            p_cap = m.add_variables(lower=0.0, name=f"power_{s.name}")
+            m.add_constraints(ch - p_cap <= 0, name=f"charge_limit_{s.name}")
+            m.add_constraints(dis - p_cap <= 0, name=f"discharge_limit_{s.name}")
+            obj.append(s.power_cost * p_cap)
+        obj.append(s.energy_cost * e_cap)
+        m.add_constraints(soc - e_cap <= 0, name=f"soc_limit_{s.name}")
+        prev = soc.roll(t=1)  # cyclic: hour 0 follows the last hour
+        m.add_constraints(
+            soc - (1.0 - s.standing_loss) * prev - s.charge_efficiency * ch + dis == 0, name=f"soc_{s.name}"
+        )
+        balance[s.bus].append(s.discharge_efficiency * dis - ch)
+
+    # --- converters (electricity -> heat)
+    for c in inp.converters:
+        cap = limited_capacity(c.name, 0.0, c.max_mw, c.capital_cost)
+        q = m.add_variables(lower=0.0, coords=[t], name=f"heat_{c.name}")
+        m.add_constraints(q - cap <= 0, name=f"heat_limit_{c.name}")
+        balance[c.bus].append(1.0 * q)
+        balance[ELEC].append(-(1.0 / _series(c.efficiency, t)) * q)
+        if c.marginal_cost:
+            obj.append((c.marginal_cost * q).sum())
+
+    # --- existing fossil heat supply
+    for f in inp.fossil:
+        q = m.add_variables(lower=0.0, upper=_ub(f.capacity_mw), coords=[t], name=f"fossil_{f.name}")
+        balance[f.bus].append(1.0 * q)
+        if f.cost_per_mwh:
+            obj.append((f.cost_per_mwh * q).sum())
+        if f.co2_per_mwh:
+            co2_terms.append((f.co2_per_mwh * q).sum())
+
+    # --- vehicle classes
+    constant = 0.0
+    for v in inp.vehicles:
+        share = m.add_variables(lower=0.0, upper=1.0, name=f"share_{v.name}")
+        balance[ELEC].append(-(_series(v.ev_profile, t) * share))
+        obj.append((v.ev_cost - v.fuel_cost) * share)
+        constant += v.fuel_cost
+        co2_terms.append(-v.fuel_co2_t * share)
+    co2_constant = float(sum(v.fuel_co2_t for v in inp.vehicles))
+
+    # --- hourly balances
+    for bus in BUSES:
+        demand = inp.demand.get(bus)
+        terms = balance[bus]
+        if not terms:
+            if demand is not None and np.any(np.asarray(demand) > 0):
+                raise ValueError(f"bus {bus} has demand but no supply")
+            continue
+        lhs = _add(terms)
+        rhs = _series(demand if demand is not None else np.zeros(n), t)
+        m.add_constraints(lhs == rhs, name=f"balance_{bus}")
+
+    # --- CO2 cap
+    if np.isfinite(inp.co2_target_t) and co2_terms:
+        co2 = _add(co2_terms)
+        co2_rhs = inp.co2_target_t - co2_constant
+        if "co2" in relax:
+            s_co2 = m.add_variables(lower=0.0, name="slack_co2")
+            slacks["co2"] = s_co2
+            obj.append(SLACK_PENALTY * s_co2)
+            m.add_constraints(co2 - s_co2 <= co2_rhs, name="co2_cap")
+        else:
+            m.add_constraints(co2 <= co2_rhs, name="co2_cap")
+
+    # --- land limits
+    for lim in inp.land_limits:
+        terms_l = [gen_caps[g] / d for g, d in lim.density_mw_per_km2.items() if g in gen_caps]
+        if not terms_l:
+            continue
+        expr = _add(terms_l)
+        if relax_limits:
+            s_l = m.add_variables(lower=0.0, name=f"slack_land_{lim.name}")
+            slacks[f"land_{lim.name}"] = s_l
+            obj.append(SLACK_PENALTY * s_l)
+            m.add_constraints(expr - s_l <= lim.limit_km2, name=f"land_{lim.name}")
+        else:
+            m.add_constraints(expr <= lim.limit_km2, name=f"land_{lim.name}")
+
+    m.add_objective(_add(obj))
+    return PlanModel(model=m, inputs=inp, objective_constant=constant, slacks=slacks)

@@ -1,0 +1,311 @@
+"""Technology catalogue: load ``technologies.yaml`` and derive annualised costs.
+
+The YAML keeps each number beside its source; this module turns it into typed records. Capital costs
+are annualised with the annuity factor ``r / (1 - (1 + r) ** -n)`` (discount rate ``r``, lifetime ``n``
+years); fixed O&M is added per year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from jasyl.errors import SchemaError
+
+__all__ = [
+    "Catalogue",
+    "GeneratorTech",
+    "StorageTech",
+    "ConverterTech",
+    "VehicleTech",
+    "annuity",
+    "load_catalogue",
+    "cop_staffell_ashp",
+]
+
+DEFAULT_PATH = "technologies.yaml"
+
+
+def annuity(rate: float, lifetime_years: float) -> float:
+    """Annuity factor: the share of an overnight investment paid each year over its lifetime."""
+    if lifetime_years <= 0:
+        raise ValueError("lifetime must be positive")
+    if rate == 0:
+        return 1.0 / lifetime_years
+    return rate / (1.0 - (1.0 + rate) ** (-lifetime_years))
+
+
+def cop_staffell_ashp(temp_air_c: np.ndarray, sink_temperature_c: float, min_cop: float = 1.0) -> np.ndarray:
+    """COP of an air-source heat pump from the hourly air temperature.
+
+    Quadratic regression of manufacturers' data by Staffell et al. (2012), "A review of domestic heat
+    pumps", Energy Environ. Sci. 5, 9291 (also used by PyPSA-Eur):
+    ``COP = 6.81 - 0.121 dT + 0.000630 dT^2`` with ``dT = T_sink - T_air`` (K), limited to
+    ``dT >= 15 K`` (range of the data) and ``COP >= min_cop``.
+    """
+    dt = np.maximum(sink_temperature_c - np.asarray(temp_air_c, dtype=float), 15.0)
+    cop = 6.81 - 0.121 * dt + 0.000630 * dt**2
+    return np.maximum(cop, min_cop)
+
+
+@dataclass(frozen=True)
+class GeneratorTech:
+    name: str
+    label: str
+    profile: str
+    capex_usd_per_kw: float
+    fixed_om_usd_per_kw_year: float
+    variable_om_usd_per_mwh: float
+    lifetime_years: float
+    land_mw_per_km2: float | None = None
+    roof_mw_per_km2: float | None = None
+
+
+@dataclass(frozen=True)
+class StorageTech:
+    name: str
+    label: str
+    bus: str
+    capex_power_usd_per_kw: float
+    capex_energy_usd_per_kwh: float
+    fixed_om_fraction_of_capex: float
+    lifetime_years: float
+    charge_efficiency: float
+    discharge_efficiency: float
+    standing_loss_per_hour: float
+
+
+@dataclass(frozen=True)
+class ConverterTech:
+    name: str
+    label: str
+    bus: str
+    capex_usd_per_kw: float
+    fixed_om_usd_per_kw_year: float
+    variable_om_usd_per_mwh: float
+    lifetime_years: float
+    efficiency: float | None = None
+    cop_model: dict[str, Any] | None = None
+
+    def efficiency_series(self, temp_air_c: np.ndarray) -> np.ndarray:
+        """Hourly heat output per unit of electricity (COP or boiler efficiency)."""
+        n = len(temp_air_c)
+        if self.cop_model is not None:
+            m = self.cop_model
+            return cop_staffell_ashp(
+                temp_air_c, float(m.get("sink_temperature_c", 50.0)), float(m.get("min_cop", 1.0))
+            )
+        return np.full(n, float(self.efficiency or 1.0))
+
+
+@dataclass(frozen=True)
+class VehicleTech:
+    name: str
+    ev_kwh_per_km: float
+    ev_premium_usd: float
+    lifetime_years: float
+    om_difference_usd_per_year: float
+
+
+@dataclass
+class Catalogue:
+    """All technology data the planner uses (USD 2024)."""
+
+    discount_rate: float
+    import_price_usd_per_mwh: float
+    export_price_usd_per_mwh: float
+    grid_emission_factor_t_per_mwh: float
+    export_credit_factor_t_per_mwh: float
+    generators: dict[str, GeneratorTech]
+    storage: dict[str, StorageTech]
+    converters: dict[str, ConverterTech]
+    fuel_price_usd_per_mwh: dict[str, float]
+    fuel_emission_factor_t_per_mwh: dict[str, float]
+    heat_efficiency: dict[str, float]
+    district_heat_fuel: str
+    district_network_loss_fraction: float
+    vehicles: dict[str, VehicleTech]
+    source_path: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ----------------------------------------------------------------- annualised costs
+    def capital_cost_per_mw_year(self, capex_usd_per_kw: float, lifetime: float, fom_per_kw_year: float) -> float:
+        """Annualised capital + fixed O&M, USD per MW and year."""
+        return 1000.0 * (capex_usd_per_kw * annuity(self.discount_rate, lifetime) + fom_per_kw_year)
+
+    def vehicle(self, vehicle_class: str) -> VehicleTech:
+        return self.vehicles.get(vehicle_class, self.vehicles["default"])
+
+    def vehicle_cost_per_year(self, vehicle_class: str) -> float:
+        """Extra annual cost of one electric vehicle over its fuel counterpart (USD/yr, excl. energy)."""
+        v = self.vehicle(vehicle_class)
+        return v.ev_premium_usd * annuity(self.discount_rate, v.lifetime_years) + v.om_difference_usd_per_year
+
+    def assumptions(self) -> list[dict[str, Any]]:
+        """Flat list of the catalogue's assumptions for reports (name, value, unit, source)."""
+        out: list[dict[str, Any]] = []
+
+        def src(entry: dict[str, Any]) -> str:
+            parts = []
+            if "source" in entry:
+                parts.append(str(entry["source"]))
+            if "estimate" in entry:
+                parts.append("estimate: " + str(entry["estimate"]))
+            if "year" in entry:
+                parts.append(f"year {entry['year']}")
+            return "; ".join(parts)
+
+        r = self.raw
+        out.append({"name": "discount_rate", "value": self.discount_rate, "unit": "1/yr",
+                    "source": src(r["discount_rate"])})
+        for key, unit in (("import_price_usd_per_mwh", "USD/MWh"), ("export_price_usd_per_mwh", "USD/MWh"),
+                          ("emission_factor_t_per_mwh", "tCO2/MWh"),
+                          ("export_credit_factor_t_per_mwh", "tCO2/MWh")):
+            e = r["grid"][key]
+            out.append({"name": f"grid.{key}", "value": e["value"], "unit": unit, "source": src(e)})
+        for group in ("generators", "storage", "heat_converters"):
+            for name, e in r[group].items():
+                for k, v in e.items():
+                    if isinstance(v, int | float) and not isinstance(v, bool):
+                        out.append({"name": f"{name}.{k}", "value": float(v), "unit": k.split("_")[-1],
+                                    "source": src(e)})
+        for name, e in r["fuels"].items():
+            for k in ("price_usd_per_mwh", "emission_factor_t_per_mwh"):
+                out.append({"name": f"fuel.{name}.{k}", "value": float(e[k]),
+                            "unit": "USD/MWh" if k.startswith("price") else "tCO2/MWh", "source": src(e)})
+        for name, e in r["vehicles"].items():
+            for k in ("ev_kwh_per_km", "ev_premium_usd", "lifetime_years"):
+                out.append({"name": f"vehicle.{name}.{k}", "value": float(e[k]), "unit": k.split("_")[-1],
+                            "source": src(e)})
+        return out
+
+
+def _value(entry: Any, where: str, file: str) -> float:
+    if isinstance(entry, dict):
+        entry = entry.get("value")
+    if isinstance(entry, bool) or not isinstance(entry, int | float):
+        raise SchemaError(f"expected a number, found {entry!r}", file=file, field=where,
+                          fix="write a number (or {value: number, source: ...})")
+    return float(entry)
+
+
+def _require(d: dict[str, Any], key: str, where: str, file: str) -> Any:
+    if not isinstance(d, dict) or key not in d:
+        raise SchemaError("missing entry", file=file, field=f"{where}.{key}" if where else key,
+                          fix=f"add '{key}' (see the embedded technologies.yaml)")
+    return d[key]
+
+
+def _check_sourced(entry: dict[str, Any], where: str, file: str) -> None:
+    if "source" not in entry and "estimate" not in entry:
+        raise SchemaError("number without a source", file=file, field=where,
+                          fix="add 'source:' (and 'year:') or 'estimate:' with the reasoning")
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load the technology catalogue (default: the embedded ``jasyl/data/technologies.yaml``)."""
+    if path is None:
+        text = resources.files("jasyl.data").joinpath(DEFAULT_PATH).read_text(encoding="utf-8")
+        file = f"jasyl/data/{DEFAULT_PATH}"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise SchemaError("file not found", file=p, fix="give the path of a technology catalogue YAML")
+        text = p.read_text(encoding="utf-8")
+        file = str(p)
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SchemaError(f"not valid YAML: {exc}", file=file) from None
+    if not isinstance(raw, dict):
+        raise SchemaError("expected a mapping at top level", file=file)
+
+    def num(d: dict[str, Any], key: str, where: str) -> float:
+        return _value(_require(d, key, where, file), f"{where}.{key}" if where else key, file)
+
+    grid = _require(raw, "grid", "", file)
+    gens: dict[str, GeneratorTech] = {}
+    for name, e in _require(raw, "generators", "", file).items():
+        w = f"generators.{name}"
+        _check_sourced(e, w, file)
+        gens[name] = GeneratorTech(
+            name=name, label=str(e.get("label", name)), profile=str(_require(e, "profile", w, file)),
+            capex_usd_per_kw=num(e, "capex_usd_per_kw", w),
+            fixed_om_usd_per_kw_year=num(e, "fixed_om_usd_per_kw_year", w),
+            variable_om_usd_per_mwh=num(e, "variable_om_usd_per_mwh", w),
+            lifetime_years=num(e, "lifetime_years", w),
+            land_mw_per_km2=float(e["land_mw_per_km2"]) if "land_mw_per_km2" in e else None,
+            roof_mw_per_km2=float(e["roof_mw_per_km2"]) if "roof_mw_per_km2" in e else None,
+        )
+    stores: dict[str, StorageTech] = {}
+    for name, e in _require(raw, "storage", "", file).items():
+        w = f"storage.{name}"
+        _check_sourced(e, w, file)
+        stores[name] = StorageTech(
+            name=name, label=str(e.get("label", name)), bus=str(_require(e, "bus", w, file)),
+            capex_power_usd_per_kw=num(e, "capex_power_usd_per_kw", w),
+            capex_energy_usd_per_kwh=num(e, "capex_energy_usd_per_kwh", w),
+            fixed_om_fraction_of_capex=num(e, "fixed_om_fraction_of_capex", w),
+            lifetime_years=num(e, "lifetime_years", w),
+            charge_efficiency=num(e, "charge_efficiency", w),
+            discharge_efficiency=num(e, "discharge_efficiency", w),
+            standing_loss_per_hour=num(e, "standing_loss_per_hour", w),
+        )
+    convs: dict[str, ConverterTech] = {}
+    for name, e in _require(raw, "heat_converters", "", file).items():
+        w = f"heat_converters.{name}"
+        _check_sourced(e, w, file)
+        if "cop_model" not in e and "efficiency" not in e:
+            raise SchemaError("needs 'efficiency' or 'cop_model'", file=file, field=w)
+        convs[name] = ConverterTech(
+            name=name, label=str(e.get("label", name)), bus=str(_require(e, "bus", w, file)),
+            capex_usd_per_kw=num(e, "capex_usd_per_kw", w),
+            fixed_om_usd_per_kw_year=num(e, "fixed_om_usd_per_kw_year", w),
+            variable_om_usd_per_mwh=num(e, "variable_om_usd_per_mwh", w),
+            lifetime_years=num(e, "lifetime_years", w),
+            efficiency=num(e, "efficiency", w) if "efficiency" in e else None,
+            cop_model=dict(e["cop_model"]) if "cop_model" in e else None,
+        )
+    fuels = _require(raw, "fuels", "", file)
+    price = {k: num(v, "price_usd_per_mwh", f"fuels.{k}") for k, v in fuels.items()}
+    ef = {k: num(v, "emission_factor_t_per_mwh", f"fuels.{k}") for k, v in fuels.items()}
+    for k, v in fuels.items():
+        _check_sourced(v, f"fuels.{k}", file)
+    eh = _require(raw, "existing_heat", "", file)
+    eff = {k: _value(v, f"existing_heat.efficiency.{k}", file)
+           for k, v in _require(eh, "efficiency", "existing_heat", file).items()}
+    vehicles: dict[str, VehicleTech] = {}
+    for name, e in _require(raw, "vehicles", "", file).items():
+        w = f"vehicles.{name}"
+        _check_sourced(e, w, file)
+        vehicles[name] = VehicleTech(
+            name=name, ev_kwh_per_km=num(e, "ev_kwh_per_km", w), ev_premium_usd=num(e, "ev_premium_usd", w),
+            lifetime_years=num(e, "lifetime_years", w),
+            om_difference_usd_per_year=num(e, "om_difference_usd_per_year", w),
+        )
+    if "default" not in vehicles:
+        raise SchemaError("missing entry", file=file, field="vehicles.default",
+                          fix="add a 'default' vehicle class used for classes not listed")
+    cat = Catalogue(
+        discount_rate=num(raw, "discount_rate", ""),
+        import_price_usd_per_mwh=num(grid, "import_price_usd_per_mwh", "grid"),
+        export_price_usd_per_mwh=num(grid, "export_price_usd_per_mwh", "grid"),
+        grid_emission_factor_t_per_mwh=num(grid, "emission_factor_t_per_mwh", "grid"),
+        export_credit_factor_t_per_mwh=num(grid, "export_credit_factor_t_per_mwh", "grid"),
+        generators=gens, storage=stores, converters=convs,
+        fuel_price_usd_per_mwh=price, fuel_emission_factor_t_per_mwh=ef,
+        heat_efficiency=eff, district_heat_fuel=str(_require(eh, "district_heat_fuel", "existing_heat", file)),
+        district_network_loss_fraction=_value(
+            _require(eh, "district_network_loss_fraction", "existing_heat", file),
+            "existing_heat.district_network_loss_fraction", file),
+        vehicles=vehicles, source_path=file, raw=raw,
+    )
+    if not 0 <= cat.discount_rate < 1:
+        raise SchemaError(f"discount rate {cat.discount_rate} out of range", file=file, field="discount_rate",
+                          fix="a fraction such as 0.08")
+    return cat

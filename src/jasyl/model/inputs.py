@@ -1,0 +1,184 @@
+"""The planner's own input: plain arrays and numbers, independent of any city file.
+
+:class:`PlanInputs` holds everything the linear programme needs, already annualised and scaled to the
+horizon. :func:`jasyl.model.city_inputs.inputs_from_city` builds it from a city; tests build tiny
+hand-solvable instances directly.
+
+Sign and unit conventions: power in MW (one-hour steps, so MW = MWh per step), money in USD 2024,
+emissions in t CO2. ``capital_cost`` values are per MW (or MWh) **for the modelled horizon**: the annual
+annuity + fixed O&M times ``hours / 8760``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "BUSES",
+    "Generator",
+    "Storage",
+    "Converter",
+    "FossilSupply",
+    "VehicleClass",
+    "LandLimit",
+    "PlanInputs",
+]
+
+ELEC = "electricity"
+BUSES = (ELEC, "heat_district", "heat_individual", "heat_industry")
+
+
+@dataclass
+class Generator:
+    """Extendable variable renewable generator on the electricity bus."""
+
+    name: str
+    cf: np.ndarray  # capacity factor 0..1 per hour
+    capital_cost: float  # USD per MW over the horizon
+    marginal_cost: float = 0.0  # USD/MWh
+    existing_mw: float = 0.0
+    max_mw: float = float("inf")
+
+
+@dataclass
+class Storage:
+    """Storage with power (MW) and energy (MWh) sized separately; cyclic state of charge."""
+
+    name: str
+    bus: str
+    power_cost: float  # USD per MW over the horizon (0 -> power not limited)
+    energy_cost: float  # USD per MWh over the horizon
+    charge_efficiency: float = 1.0
+    discharge_efficiency: float = 1.0
+    standing_loss: float = 0.0  # fraction of the state of charge lost per hour
+    max_energy_mwh: float = float("inf")
+
+
+@dataclass
+class Converter:
+    """Electricity -> heat converter (heat pump, electric boiler), capacity in MW of heat."""
+
+    name: str
+    bus: str
+    efficiency: np.ndarray  # heat out per electricity in, per hour (COP)
+    capital_cost: float  # USD per MW_th over the horizon
+    marginal_cost: float = 0.0  # USD per MWh of heat
+    max_mw: float = float("inf")
+
+
+@dataclass
+class FossilSupply:
+    """Existing fuel-burning supply of a heat bus (no capital cost); capacity in MW of heat."""
+
+    name: str
+    bus: str
+    cost_per_mwh: float  # fuel + variable O&M per MWh of heat delivered
+    co2_per_mwh: float  # t CO2 per MWh of heat delivered
+    capacity_mw: float = float("inf")
+    sector: str = ""
+
+
+@dataclass
+class VehicleClass:
+    """A vehicle class whose fuel use can be replaced, in a continuous share, by electric vehicles."""
+
+    name: str
+    ev_profile: np.ndarray  # MW drawn from the grid if the whole class were electric
+    fuel_cost: float  # USD over the horizon if the whole class runs on fuel
+    fuel_co2_t: float  # t CO2 over the horizon if the whole class runs on fuel
+    ev_cost: float  # extra vehicle cost over the horizon if the whole class is electric
+    fuel_mwh: float = 0.0
+    vehicles: float = 0.0
+
+
+@dataclass
+class LandLimit:
+    """sum(capacity_mw / density_mw_per_km2) <= limit_km2 over the listed generators."""
+
+    name: str
+    density_mw_per_km2: dict[str, float]
+    limit_km2: float
+    fix: str = ""
+
+
+@dataclass
+class PlanInputs:
+    """Everything the linear programme needs."""
+
+    index: pd.DatetimeIndex
+    demand: dict[str, np.ndarray]  # bus -> MW per hour (fixed demand)
+    generators: list[Generator] = field(default_factory=list)
+    storages: list[Storage] = field(default_factory=list)
+    converters: list[Converter] = field(default_factory=list)
+    fossil: list[FossilSupply] = field(default_factory=list)
+    vehicles: list[VehicleClass] = field(default_factory=list)
+    land_limits: list[LandLimit] = field(default_factory=list)
+    import_price: float = 0.0
+    import_co2_per_mwh: float = 0.0
+    import_max_mw: float = float("inf")
+    export_price: float = 0.0
+    export_credit_co2_per_mwh: float = 0.0  # 0 -> exports earn no CO2 credit
+    export_max_mw: float = float("inf")
+    co2_target_t: float = float("inf")  # over the horizon
+    city: str = ""
+    year_fraction: float = 1.0  # hours / 8760, used to annualise results
+    baseline: dict[str, Any] = field(default_factory=dict)
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def n_hours(self) -> int:
+        return len(self.index)
+
+    def validate(self) -> None:
+        """Check array lengths and signs; raise ValueError on programming errors."""
+        n = self.n_hours
+        for bus, d in self.demand.items():
+            if bus not in BUSES:
+                raise ValueError(f"unknown bus {bus!r}")
+            if len(d) != n:
+                raise ValueError(f"demand {bus}: {len(d)} values for {n} hours")
+        for g in self.generators:
+            if len(g.cf) != n:
+                raise ValueError(f"generator {g.name}: {len(g.cf)} values for {n} hours")
+        for c in self.converters:
+            if len(c.efficiency) != n or np.any(c.efficiency <= 0):
+                raise ValueError(f"converter {c.name}: efficiency must be positive with {n} values")
+        for v in self.vehicles:
+            if len(v.ev_profile) != n:
+                raise ValueError(f"vehicle class {v.name}: profile length")
+
+    def subset(self, start: int, stop: int) -> PlanInputs:
+        """The same problem on hours ``start:stop`` with costs and targets scaled to that horizon."""
+        n_new = stop - start
+        f = n_new / self.n_hours
+
+        def cut(a: np.ndarray) -> np.ndarray:
+            return np.asarray(a)[start:stop].copy()
+
+        return replace(
+            self,
+            index=self.index[start:stop],
+            demand={k: cut(v) for k, v in self.demand.items()},
+            generators=[replace(g, cf=cut(g.cf), capital_cost=g.capital_cost * f) for g in self.generators],
+            storages=[replace(s, power_cost=s.power_cost * f, energy_cost=s.energy_cost * f)
+                      for s in self.storages],
+            converters=[replace(c, efficiency=cut(c.efficiency), capital_cost=c.capital_cost * f)
+                        for c in self.converters],
+            vehicles=[self._cut_vehicle(v, start, stop, f) for v in self.vehicles],
+            co2_target_t=self.co2_target_t * f,
+            year_fraction=self.year_fraction * f,
+        )
+
+    @staticmethod
+    def _cut_vehicle(v: VehicleClass, start: int, stop: int, f: float) -> VehicleClass:
+        """Fuel use and emissions follow the class's driving profile; the vehicle cost follows time."""
+        total = float(np.sum(v.ev_profile))
+        share = float(np.sum(v.ev_profile[start:stop])) / total if total > 0 else f
+        return replace(
+            v, ev_profile=np.asarray(v.ev_profile)[start:stop].copy(), fuel_cost=v.fuel_cost * share,
+            fuel_co2_t=v.fuel_co2_t * share, fuel_mwh=v.fuel_mwh * share, ev_cost=v.ev_cost * f,
+        )
