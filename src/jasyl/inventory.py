@@ -246,9 +246,11 @@ def emission_factors(city: City, gwp_set: str = "AR5") -> dict[str, dict[str, An
     elif city.local_supply.boiler_houses and heat_use > 0:
         _, co2, ch4, n2o, _ = _boiler_houses(city)
         g = gwp(gwp_set)
-        value = (co2 + ch4 * g["ch4"] + n2o * g["n2o"]) / heat_use
         out["district_heat"] = {
-            "value": value,
+            "value": (co2 + ch4 * g["ch4"] + n2o * g["n2o"]) / heat_use,
+            "co2": co2 / heat_use,
+            "ch4": ch4 / heat_use,
+            "n2o": n2o / heat_use,
             "source": "derived: boiler-house fuel emissions / district heat used in the city (includes network losses)",
             "year": city.inventory_year,
         }
@@ -259,10 +261,14 @@ def emission_factors(city: City, gwp_set: str = "AR5") -> dict[str, dict[str, An
             "source": spec.get("source") or f"estimate: {spec.get('estimate')}",
             "year": spec.get("year"),
         }
+    for spec in out.values():  # factors given as CO2e only are treated as CO2
+        spec.setdefault("co2", spec["value"])
+        spec.setdefault("ch4", 0.0)
+        spec.setdefault("n2o", 0.0)
     return out
 
 
-def _scope2_factor(factors: dict[str, dict[str, Any]], carrier: str, city: City) -> float:
+def _scope2_factor(factors: dict[str, dict[str, Any]], carrier: str, city: City) -> dict[str, Any]:
     if carrier not in factors:
         field_name = f"factors.{carrier}_tco2_per_mwh"
         raise InputError(
@@ -271,7 +277,7 @@ def _scope2_factor(factors: dict[str, dict[str, Any]], carrier: str, city: City)
             field=field_name,
             fix=f"add '{field_name}: {{value: ..., source: ..., year: ...}}' to the city file",
         )
-    return float(factors[carrier]["value"])
+    return factors[carrier]
 
 
 # -------------------------------------------------------------------------------------- inventory
@@ -417,7 +423,7 @@ def compute_inventory(city: City, gwp_set: str = "AR5") -> Inventory:
         prefix = _STATIONARY_REF.get(subsector, "II.1")
         if carrier in ("grid_electricity", "district_heat"):
             factor = _scope2_factor(factors, carrier, city)
-            tco2e = mwh * factor
+            co2, ch4, n2o = mwh * factor["co2"], mwh * factor["ch4"], mwh * factor["n2o"]
             rows.append(
                 _row(
                     sector=sector,
@@ -427,9 +433,11 @@ def compute_inventory(city: City, gwp_set: str = "AR5") -> Inventory:
                     carrier=carrier,
                     vehicle_class=str(rec.vehicle_class),
                     activity_mwh=mwh,
-                    co2_t=tco2e,
-                    tco2e=tco2e,
-                    method=f"location-based scope 2, {factor:.4g} tCO2e/MWh",
+                    co2_t=co2,
+                    ch4_t=ch4,
+                    n2o_t=n2o,
+                    tco2e=co2 * g["co2"] + ch4 * g["ch4"] + n2o * g["n2o"],
+                    method=f"location-based scope 2, {factor['value']:.4g} tCO2e/MWh",
                 )
             )
         else:

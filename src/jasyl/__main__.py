@@ -1,0 +1,5 @@
+"""``python -m jasyl`` runs the command line."""
+
+from jasyl.cli import main
+
+main()
