@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/jasyl plan
+	$(BIN)/jasyl inventory
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
