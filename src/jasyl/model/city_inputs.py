@@ -260,6 +260,13 @@ def inputs_from_profiles(
         city=city,
         year_fraction=yf,
         baseline={"co2_by_sector_t": co2_before, "annual_cost_usd": cost_before},
+        limit_labels={
+            "co2": "CO2 target (target_co2_t)",
+            "land_pv": "land for utility PV (land_pv_km2)",
+            "land_wind": "land for wind (land_wind_km2)",
+            "cap_pv_rooftop": "rooftop PV capacity allowed by the roof area (rooftop_km2)",
+            "grid_import": "grid import connection (grid_import_max_mw)",
+        },
         assumptions=assumptions,
     )
 

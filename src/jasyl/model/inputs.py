@@ -127,6 +127,8 @@ class PlanInputs:
     city: str = ""
     year_fraction: float = 1.0  # hours / 8760, used to annualise results
     baseline: dict[str, Any] = field(default_factory=dict)
+    # slack key (``co2``, ``land_<name>``, ``cap_<tech>``, ``grid_import``) -> how the user relaxes it
+    limit_labels: dict[str, str] = field(default_factory=dict)
     assumptions: list[dict[str, Any]] = field(default_factory=list)
 
     @property

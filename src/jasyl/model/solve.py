@@ -45,14 +45,16 @@ def solve_model(pm: PlanModel, *, highs_options: dict[str, Any] | None = None) -
     options.setdefault("output_flag", False)
     options.setdefault("threads", 1)
     start = time.perf_counter()
-    logging.getLogger("linopy").setLevel(logging.WARNING)
+    logging.getLogger("linopy").setLevel(logging.ERROR)
     try:
         status, termination = pm.model.solve(solver_name="highs", io_api="direct", **options)
     except Exception as exc:  # solver failures are reported, not dumped
         raise SolveError(f"the HiGHS solver failed: {exc}") from exc
     seconds = time.perf_counter() - start
     if status != "ok" or termination != "optimal":
-        raise SolveError(f"no optimal plan (solver status {status}, termination {termination})")
+        err = SolveError(f"no optimal plan (solver status {status}, termination {termination})")
+        err.termination = str(termination)  # type: ignore[attr-defined]
+        raise err
     values = {name: np.asarray(var.solution.values, dtype=float) for name, var in pm.model.variables.items()}
     objective = float(pm.model.objective.value or 0.0) + pm.objective_constant
     return Solution(status=status, termination=termination, objective=objective, values=values, seconds=seconds)

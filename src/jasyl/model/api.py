@@ -1,0 +1,100 @@
+"""``jasyl.plan``: the least-cost zero-carbon plan of a city, from Python."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jasyl.errors import SolveError
+from jasyl.model.build import build_model
+from jasyl.model.catalogue import Catalogue, load_catalogue
+from jasyl.model.city_inputs import PlanOptions, inputs_from_city
+from jasyl.model.explain import explain_infeasible, explain_unbounded
+from jasyl.model.extract import assemble_result
+from jasyl.model.inputs import PlanInputs
+from jasyl.model.result import PlanResult
+from jasyl.model.solve import solve_model
+
+__all__ = ["plan", "plan_inputs", "solve_inputs", "PlanResult", "PlanOptions"]
+
+
+def _horizon(inp: PlanInputs, hours: int | tuple[int, int] | None) -> PlanInputs:
+    if hours is None:
+        return inp
+    start, stop = (0, int(hours)) if isinstance(hours, int) else (int(hours[0]), int(hours[1]))
+    if not 0 <= start < stop <= inp.n_hours:
+        raise ValueError(f"hours must lie within 0..{inp.n_hours}, got {hours!r}")
+    return inp.subset(start, stop)
+
+
+def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None,
+                 method: str = "hourly LP (linopy + HiGHS)") -> PlanResult:
+    """Build, solve and assemble; infeasible or unbounded problems raise an explained SolveError."""
+    pm = build_model(inp)
+    try:
+        sol = solve_model(pm, highs_options=highs_options)
+    except SolveError as exc:
+        term = getattr(exc, "termination", "")
+        if "unbounded" in term and "infeasible" not in term:
+            raise SolveError(explain_unbounded(inp)) from None
+        if "infeasible" in term or "unbounded" in term:
+            raise SolveError(explain_infeasible(inp)) from None
+        raise
+    return assemble_result(inp, sol, method=method)
+
+
+def plan_inputs(city: Any = None, weather: Any = None, target_co2_t: float = 0.0, *,
+                catalogue: Catalogue | str | None = None, **options: Any) -> PlanInputs:
+    """The full-year :class:`PlanInputs` of a city (see :func:`plan` for the options)."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    opt = PlanOptions(target_co2_t=float(target_co2_t), **options)
+    return inputs_from_city(city, weather, options=opt, catalogue=cat)
+
+
+def plan(
+    city: Any = None,
+    weather: Any = None,
+    target_co2_t: float = 0.0,
+    *,
+    hours: int | tuple[int, int] | None = None,
+    export_credit: bool = False,
+    allow_export: bool = True,
+    land_pv_km2: float | None = None,
+    land_wind_km2: float | None = None,
+    rooftop_km2: float | None = None,
+    grid_import_max_mw: float | None = None,
+    grid_export_max_mw: float | None = None,
+    technologies: tuple[str, ...] | None = None,
+    catalogue: Catalogue | str | None = None,
+    highs_options: dict[str, Any] | None = None,
+) -> PlanResult:
+    """Least-cost plan meeting ``target_co2_t`` (t CO2 per year; default 0) in every hour of the year.
+
+    Parameters
+    ----------
+    city:
+        A :class:`jasyl.city.City`, a city name or file path; ``None`` is the embedded Konaev.
+    weather:
+        Weather frame for :func:`jasyl.profiles.build_profiles` (``None``: the city's default year).
+    hours:
+        Solve only the first ``hours`` hours, or ``(start, stop)``; costs and the target are scaled to
+        that share of the year and results are reported per year. ``None``: the full year.
+    export_credit:
+        Credit exported electricity against the CO2 target at the grid combined-margin factor
+        (default: no credit; the city's own emissions must reach the target).
+    land_pv_km2, land_wind_km2, rooftop_km2, grid_import_max_mw, grid_export_max_mw:
+        Optional limits (``None``: unlimited).
+    technologies:
+        Restrict the new technologies to these catalogue names.
+    catalogue:
+        A :class:`Catalogue` or the path of a technology YAML (default: embedded).
+
+    Raises
+    ------
+    jasyl.errors.SolveError
+        With a plain explanation of the blocking limit when no plan exists.
+    """
+    inp = plan_inputs(city, weather, target_co2_t, catalogue=catalogue, export_credit=export_credit,
+                      allow_export=allow_export, land_pv_km2=land_pv_km2, land_wind_km2=land_wind_km2,
+                      rooftop_km2=rooftop_km2, grid_import_max_mw=grid_import_max_mw,
+                      grid_export_max_mw=grid_export_max_mw, technologies=technologies)
+    return solve_inputs(_horizon(inp, hours), highs_options=highs_options)
