@@ -1,0 +1,152 @@
+"""Ingestion: read a file, validate and normalise every row, write one transaction.
+
+Idempotent: a measurement's key is (site, parameter, averaging period, time); rows whose key is
+already stored are skipped with ``INSERT ... ON CONFLICT DO NOTHING`` (the stored value is kept).
+Transactional: sites, measurements, the batch record and the alerts are written in one transaction;
+by default any rejected row means nothing is written (:class:`IngestError` lists every rejected row);
+with ``partial=True`` the good rows are committed and the rejected ones are still reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select
+
+from jasyl.errors import InputError
+from jasyl.monitoring.ingest.common import IngestError, ParsedFile, RowError, validate
+from jasyl.monitoring.ingest.readers import FORMATS, read_file
+from jasyl.monitoring.models import IngestBatch, Measurement, Site
+from jasyl.monitoring.store import insert_ignore, utcnow
+from jasyl.monitoring.units import Conditions
+
+__all__ = ["FORMATS", "IngestReport", "IngestError", "RowError", "ingest_file", "write_rows", "CHUNK_ROWS"]
+
+CHUNK_ROWS = 50_000
+
+
+@dataclass
+class IngestReport:
+    file: str
+    format: str
+    rows_read: int
+    rows_inserted: int
+    rows_duplicate: int
+    rejected: list[RowError] = field(default_factory=list)
+    alerts_new: int = 0
+    committed: bool = True
+    sites_new: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "format": self.format, "rows_read": self.rows_read,
+                "rows_inserted": self.rows_inserted, "rows_duplicate": self.rows_duplicate,
+                "rows_rejected": len(self.rejected), "sites_new": self.sites_new,
+                "alerts_new": self.alerts_new, "committed": self.committed,
+                "rejected": [{"where": e.where, "line": e.line, "reason": e.reason} for e in self.rejected]}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def ingest_file(engine: Engine, path: str | Path, fmt: str, *, partial: bool = False, site: str | None = None,
+                conditions: Conditions = Conditions(), period_s: int | None = None,
+                evaluate_alerts: bool = True) -> IngestReport:
+    """Ingest one file; raise :class:`IngestError` (nothing written) on bad rows unless ``partial``."""
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format '{fmt}'", field="--format", fix=f"use one of {', '.join(FORMATS)}")
+    parsed: ParsedFile = read_file(path, fmt, site=site, period_s=period_s)
+    good, errors, n_dup_file = validate(parsed, conditions)
+    rows_read = len(good) + n_dup_file + len({e.line for e in errors}) if errors else len(good) + n_dup_file
+    if errors and not partial:
+        raise IngestError(str(path), errors, rows_read)
+    report = IngestReport(file=str(path), format=fmt, rows_read=rows_read, rows_inserted=0,
+                          rows_duplicate=n_dup_file, rejected=errors)
+    with engine.begin() as conn:
+        batch_id = conn.execute(IngestBatch.__table__.insert().values(
+            file=str(path), sha256=_sha256(path), format=fmt, ingested_at=utcnow(), rows_read=rows_read,
+            rows_inserted=0, rows_duplicate=0, rows_rejected=len(errors))).inserted_primary_key[0]
+        inserted, sites_new, alerts_new = write_rows(conn, good, demo=False, batch_id=int(batch_id),
+                                                     evaluate_alerts=evaluate_alerts)
+        report.rows_inserted = inserted
+        report.rows_duplicate = n_dup_file + (len(good) - inserted)
+        report.sites_new = sites_new
+        report.alerts_new = alerts_new
+        conn.execute(IngestBatch.__table__.update().where(IngestBatch.id == batch_id).values(
+            rows_inserted=inserted, rows_duplicate=report.rows_duplicate))
+    return report
+
+
+def _ensure_sites(conn: Connection, good: pd.DataFrame, demo: bool) -> tuple[dict[str, int], int]:
+    codes = good["site_code"].drop_duplicates().tolist()
+    existing: dict[str, tuple[int, bool]] = {}
+    for chunk_start in range(0, len(codes), 500):
+        chunk = codes[chunk_start:chunk_start + 500]
+        for sid, code, is_demo in conn.execute(select(Site.id, Site.code, Site.demo).where(Site.code.in_(chunk))):
+            existing[code] = (sid, bool(is_demo))
+    mixed = [c for c, (_, d) in existing.items() if d != demo]
+    if mixed:
+        raise InputError(f"site(s) {', '.join(mixed[:5])} hold {'real' if demo else 'demonstration'} data",
+                         field="site_code", fix="demonstration and real data never share a site; use another code")
+    firsts = good.drop_duplicates("site_code")
+    new = firsts[~firsts["site_code"].isin(list(existing))]
+    if not new.empty:
+        rows = [{"code": r.site_code, "name": str(r.site_name or r.site_code)[:300], "kind": r.site_kind,
+                 "latitude": None if pd.isna(r.latitude) else float(r.latitude),
+                 "longitude": None if pd.isna(r.longitude) else float(r.longitude),
+                 "approximate_location": False, "demo": demo, "origin": str(r.origin)}
+                for r in new.itertuples(index=False)]
+        conn.execute(insert_ignore(conn, Site.__table__), rows)
+        for sid, code in conn.execute(select(Site.id, Site.code).where(Site.code.in_(new["site_code"].tolist()))):
+            existing[code] = (sid, demo)
+    return {c: sid for c, (sid, _) in existing.items()}, len(new)
+
+
+def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: int | None,
+               evaluate_alerts: bool = True) -> tuple[int, int, int]:
+    """Insert validated rows (see :func:`validate`) in the open transaction ``conn``.
+
+    Returns ``(inserted, new_sites, new_alerts)``.
+    """
+    if good.empty:
+        return 0, 0, 0
+    site_ids, sites_new = _ensure_sites(conn, good, demo)
+    table = Measurement.__table__
+    count_before = conn.scalar(select(func.count()).select_from(table)) or 0
+    stmt = insert_ignore(conn, table)
+    frame = pd.DataFrame({
+        "site_id": good["site_code"].map(site_ids).astype(int),
+        "time_utc": pd.to_datetime(good["time_utc"]),
+        "parameter": good["parameter"].astype(str),
+        "value": good["value"].astype(float),
+        "unit": good["unit"].astype(str),
+        "period_s": good["period_s"].astype(int),
+        "original_value": good["original_value"].astype(float),
+        "original_unit": good["original_unit"].astype(str),
+        "origin": good["origin"].astype(str),
+    })
+    frame["batch_id"] = batch_id
+    frame["demo"] = demo
+    for start in range(0, len(frame), CHUNK_ROWS):
+        chunk = frame.iloc[start:start + CHUNK_ROWS]
+        records = chunk.to_dict("records")
+        times = chunk["time_utc"].dt.to_pydatetime()
+        for rec, t in zip(records, times, strict=True):
+            rec["time_utc"] = t
+        conn.execute(stmt, records)
+    inserted = int((conn.scalar(select(func.count()).select_from(table)) or 0) - count_before)
+    alerts_new = 0
+    if evaluate_alerts:
+        from jasyl.monitoring.alerts import evaluate_for_rows
+
+        alerts_new = evaluate_for_rows(conn, frame, demo=demo)
+    return inserted, sites_new, alerts_new

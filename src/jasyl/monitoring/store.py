@@ -1,0 +1,174 @@
+"""The monitoring database: engine, migrations and the few writes that are not ingestion.
+
+SQLite by default (``monitoring.sqlite`` under the user's data directory, WAL journal), any other
+SQLAlchemy URL through ``JASYL_DB_URL`` (``postgresql+psycopg://user@host:port/db``). The schema is
+created and upgraded by the Alembic scripts shipped in :mod:`jasyl.monitoring.migrations`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from jasyl.errors import InputError
+from jasyl.monitoring.models import Measurement, Site, Source, Standard
+
+__all__ = ["ENV_VAR", "default_db_url", "make_engine", "upgrade", "is_initialised", "init_store",
+           "open_store", "insert_ignore", "to_utc_naive", "display_url", "utcnow"]
+
+ENV_VAR = "JASYL_DB_URL"
+
+
+def default_db_url() -> str:
+    """``JASYL_DB_URL`` if set, else a SQLite file under the user data directory."""
+    url = os.environ.get(ENV_VAR, "").strip()
+    if url:
+        return url
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir("jasyl", appauthor=False)) / "monitoring.sqlite"
+    return f"sqlite:///{path}"
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as given
+        return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    url = url or default_db_url()
+    try:
+        if url.startswith("sqlite"):
+            db_path = url.split("///", 1)[1] if "///" in url else ""
+            if db_path and db_path != ":memory:":
+                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 30})
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise InputError(f"cannot use database URL '{display_url(url)}': {exc}", field=ENV_VAR,
+                         fix="use e.g. sqlite:////path/to/file.sqlite or postgresql+psycopg://user@host/db") from exc
+
+
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("jasyl.monitoring") / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with the shipped Alembic scripts (idempotent)."""
+    from alembic import command
+
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), revision)
+    except SQLAlchemyError as exc:
+        raise InputError(f"cannot create or upgrade the monitoring database: {exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[0]}", field=ENV_VAR,
+                         fix="check that the database server is running and the URL is right") from exc
+
+
+def is_initialised(engine: Engine) -> bool:
+    try:
+        return inspect(engine).has_table("alembic_version")
+    except SQLAlchemyError as exc:
+        raise InputError(f"cannot open the monitoring database: {str(exc).splitlines()[0]}", field=ENV_VAR,
+                         fix="check that the database server is running and the URL is right") from exc
+
+
+def insert_ignore(engine_or_conn: Any, table: Any) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the connection's dialect."""
+    name = engine_or_conn.dialect.name
+    if name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    if name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    raise InputError(f"database dialect '{name}' is not supported", field=ENV_VAR, fix="use SQLite or PostgreSQL")
+
+
+def to_utc_naive(value: datetime) -> datetime:
+    """Naive UTC datetime (aware values are converted; naive ones are taken as UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def sync_standards(engine: Engine) -> int:
+    """Write the standards of ``data/monitoring`` into the ``standards`` table (insert or update)."""
+    from jasyl.monitoring.standards import air_standards, water_standards
+
+    rows = [s.as_row() for s in air_standards()] + [s.as_row() for s in water_standards()]
+    with engine.begin() as conn:
+        existing = set(conn.scalars(select(Standard.id)))
+        new = [r for r in rows if r["id"] not in existing]
+        if new:
+            conn.execute(Standard.__table__.insert(), new)
+        for r in rows:
+            if r["id"] in existing:
+                conn.execute(Standard.__table__.update().where(Standard.id == r["id"]).values(**r))
+    return len(rows)
+
+
+def init_store(url: str | None = None, *, demo: bool = True) -> Engine:
+    """Create or upgrade the schema, load the standards and (unless ``demo`` is False) the demo data."""
+    engine = make_engine(url)
+    upgrade(engine)
+    sync_standards(engine)
+    if demo:
+        from jasyl.monitoring.demo import load_demo
+
+        load_demo(engine)
+    return engine
+
+
+def open_store(url: str | None = None, *, auto_init: bool = True) -> Engine:
+    """Engine of an initialised store; a fresh store is initialised with the demo data."""
+    engine = make_engine(url)
+    if not is_initialised(engine):
+        if not auto_init:
+            raise InputError(f"the monitoring database {display_url(str(engine.url))} is not initialised",
+                             field=ENV_VAR, fix="run 'jasyl monitor init' first")
+        return init_store(url, demo=True)
+    upgrade(engine)
+    return engine
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Row counts (real and demo) for messages and tests."""
+    with engine.connect() as conn:
+        out: dict[str, int] = {}
+        for name, model in (("sites", Site), ("sources", Source), ("measurements", Measurement)):
+            out[name] = int(conn.scalar(select(func.count()).select_from(model)) or 0)
+            out[f"{name}_demo"] = int(
+                conn.scalar(select(func.count()).select_from(model).where(model.demo.is_(True))) or 0)
+        return out
