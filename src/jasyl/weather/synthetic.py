@@ -5,7 +5,8 @@ Steps (all vectorised, fixed seed, ~0.2 s):
 1. Clear-sky irradiance: pvlib Ineichen-Perez with pvlib's bundled Linke turbidity climatology
    (``LinkeTurbidities.h5``, read locally; if it cannot be read a constant Linke turbidity of 3.0 is
    used and a note says so). Solar position at the middle of each hour.
-2. Daily clearness: an AR(1) process (lag-1 correlation 0.4) in logit space around each month's
+2. Daily clearness: an AR(1) process (lag-1 correlation 0.4, sd 2.2 in logit space: days are mostly
+   clear or cloudy, as observed in dry continental climates) around each month's
    clearness; the month offset is solved so the month's irradiation equals its normal.
 3. Hourly clearness: an AR(1) hourly noise (correlation 0.8) on the day's clearness; each day is
    rescaled to its daily total; hourly GHI is capped at 1.1 x clear sky. Months are then rescaled
@@ -147,7 +148,7 @@ def _synthetic_cached(lat: float, lon: float, elev: float, normals: MonthlyNorma
 
     # --- daily clearness, AR(1) in logit space, calibrated per month
     z_day = _ar1(rng, 365, 0.4)
-    base = 1.0 * z_day
+    base = 2.2 * z_day
     target_day_month = np.bincount(month_of_day, weights=h_cs_day, minlength=12)
     # calibrate on day-months, target = monthly clearness x clear-sky of those days
     off = _month_offsets(base, h_cs_day, month_of_day, k_month * target_day_month)
@@ -156,7 +157,7 @@ def _synthetic_cached(lat: float, lon: float, elev: float, normals: MonthlyNorma
     # --- hourly clearness
     z_hour = _ar1(rng, n, 0.8)
     kc_d_h = kc_day[day]
-    kc_h = expit(logit(np.clip(kc_d_h, 1e-3, 1 - 1e-3)) + 0.45 * z_hour)
+    kc_h = expit(logit(np.clip(kc_d_h, 1e-3, 1 - 1e-3)) + 0.35 * z_hour)
     ghi = kc_h * ghi_cs
     day_sum = np.bincount(day, weights=ghi, minlength=365)
     want = kc_day * h_cs_day
