@@ -62,7 +62,7 @@ def demo_air_series() -> pd.DataFrame:
 
 def demo_water_samples() -> pd.DataFrame:
     rng = np.random.default_rng(SEED + 1)
-    times = pd.date_range("2024-01-15 05:00", periods=12, freq="MS") + pd.Timedelta(days=14)
+    times = pd.date_range("2024-01-01 05:00", periods=12, freq="MS") + pd.Timedelta(days=14)
     rows = []
     for code, params in _WATER.items():
         for param, level in params.items():

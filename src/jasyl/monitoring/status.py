@@ -1,0 +1,236 @@
+"""What ``jasyl monitor status`` shows: per site latest values, averages, indices, exceedances, alerts.
+
+Pure read side; returns one JSON-ready dict. Windows are anchored at each site's latest measurement
+(not at "now"), so a site whose data stopped still shows its last state, with the date.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from jasyl.errors import InputError
+from jasyl.monitoring.indices import aqi, iza, izv, izv_class, kazhydromet_level, np_percent, standard_index
+from jasyl.monitoring.models import Alert, Measurement, Site, Source
+from jasyl.monitoring.standards import (
+    DEFAULT_TZ,
+    daily_means,
+    find_standard,
+    hourly_means,
+    parameter_def,
+    rolling_means,
+    standards_for,
+)
+from jasyl.monitoring.store import display_url
+
+__all__ = ["site_status", "status", "site_frame", "INDEX_WINDOW_DAYS", "EXCEEDANCE_WINDOW_DAYS"]
+
+INDEX_WINDOW_DAYS = 30
+EXCEEDANCE_WINDOW_DAYS = 365
+DEMO_LABEL = "DEMO"
+
+
+def _f(x: Any, digits: int = 3) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) or math.isinf(x) else round(x, digits)
+
+
+def site_frame(engine: Engine, site_id: int, since: Any = None) -> pd.DataFrame:
+    q = select(Measurement.time_utc, Measurement.parameter, Measurement.value, Measurement.period_s,
+               Measurement.unit).where(Measurement.site_id == site_id)
+    if since is not None:
+        q = q.where(Measurement.time_utc >= since)
+    with engine.connect() as conn:
+        rows = conn.execute(q.order_by(Measurement.time_utc)).all()
+    df = pd.DataFrame(rows, columns=["time_utc", "parameter", "value", "period_s", "unit"])
+    df["time_utc"] = pd.to_datetime(df["time_utc"])
+    return df
+
+
+def _air_block(df: pd.DataFrame, tz: str) -> dict[str, Any]:
+    params = [p for p in df["parameter"].unique() if parameter_def(p).medium == "air"]
+    if not params:
+        return {}
+    end = df["time_utc"].max()
+    recent = df[df["time_utc"] > end - timedelta(days=INDEX_WINDOW_DAYS)]
+    per: dict[str, pd.DataFrame] = {p: recent[recent["parameter"] == p] for p in params}
+    # AQI of the last local day with data
+    # the last local day with a valid 24-hour mean (a day cut short by the end of the data is skipped)
+    valid_days = [d for sub in per.values() for d in daily_means(sub, tz).index]
+    last_day = max(valid_days) if valid_days else pd.Timestamp(end).tz_localize("UTC").tz_convert(tz).date()
+    conc: dict[str, float | None] = {}
+    for p, sub in per.items():
+        daily = daily_means(sub, tz)
+        hourly = hourly_means(sub)
+        local = pd.DatetimeIndex(hourly.index).tz_localize("UTC").tz_convert(tz).date if not hourly.empty else []
+        day_hourly = hourly[[d == last_day for d in local]] if len(hourly) else hourly
+        if p in ("pm25", "pm10"):
+            conc[f"{p}_24h"] = float(daily[last_day]) if last_day in daily.index else None
+        elif p in ("o3", "co"):
+            roll = rolling_means(sub)
+            rl = pd.DatetimeIndex(roll.index).tz_localize("UTC").tz_convert(tz).date if not roll.empty else []
+            day_roll = roll[[d == last_day for d in rl]] if len(roll) else roll
+            conc[f"{p}_8h"] = float(day_roll.max()) if not day_roll.empty else None
+            if p == "o3":
+                conc["o3_1h"] = float(day_hourly.max()) if not day_hourly.empty else None
+        elif p in ("no2", "so2"):
+            conc[f"{p}_1h"] = float(day_hourly.max()) if not day_hourly.empty else None
+            if p == "so2":
+                conc["so2_24h"] = float(daily[last_day]) if last_day in daily.index else None
+    res = aqi(conc)
+    # Kazhydromet indices over the window
+    si: dict[str, float] = {}
+    nps: dict[str, float] = {}
+    means: dict[str, float] = {}
+    for p, sub in per.items():
+        hourly = hourly_means(sub)
+        if hourly.empty:
+            continue
+        value = standard_index(float(hourly.max()), p)
+        if value is not None:
+            si[p] = value
+        npv = np_percent(hourly.to_numpy(), p)
+        if npv is not None:
+            nps[p] = npv
+        means[p] = float(hourly.mean())
+    iza_value, iza_terms = iza(means)
+    si_max = max(si.values()) if si else None
+    np_max = max(nps.values()) if nps else None
+    return {
+        "aqi": {"index": res.index, "category": res.category, "pollutant": res.pollutant,
+                "sub_indices": res.sub_indices, "day_local": str(last_day),
+                "basis": "US EPA AQI (May 2024 breakpoints) of the last local day with data"},
+        "kazhydromet": {
+            "window_days": INDEX_WINDOW_DAYS, "si": {k: _f(v) for k, v in si.items()}, "si_max": _f(si_max),
+            "si_level": kazhydromet_level("si", si_max) if si_max is not None else None,
+            "np_percent": {k: _f(v, 2) for k, v in nps.items()}, "np_max": _f(np_max, 2),
+            "np_level": kazhydromet_level("np", np_max) if np_max is not None else None,
+            "iza5": _f(iza_value) if iza_terms else None,
+            "iza_level": kazhydromet_level("iza", iza_value) if iza_terms else None,
+            "iza_terms": {k: _f(v) for k, v in iza_terms.items()},
+            "basis": "hourly means of the last 30 days of data; IZA from their period means "
+                     "(Kazhydromet publishes IZA on annual means)"},
+    }
+
+
+def _water_block(df: pd.DataFrame) -> dict[str, Any]:
+    water = df[[parameter_def(p).medium == "water" for p in df["parameter"]]]
+    if water.empty:
+        return {}
+    latest = water.sort_values("time_utc").groupby("parameter").tail(1)
+    conc = {r.parameter: float(r.value) for r in latest.itertuples()}
+    out: dict[str, Any] = {"latest_sample_utc": str(latest["time_utc"].max())}
+    res = izv(conc)
+    if res is not None:
+        value, _ = res
+        klass, name = izv_class(value)
+        out["izv"] = {"value": _f(value), "class": klass, "name": name,
+                      "basis": "latest sample of each indicator, fishery MPC"}
+    out["classification"] = ("per-class limits of the 2024 Unified classification (order No. 70) are not "
+                             "loaded (gap); samples are checked against the fishery MPC")
+    return out
+
+
+def _exceedances(df: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
+    out = []
+    end = df["time_utc"].max()
+    recent = df[df["time_utc"] > end - timedelta(days=EXCEEDANCE_WINDOW_DAYS)]
+    for p, sub in recent.groupby("parameter"):
+        for std in standards_for(str(p)):
+            if std.averaging == "1h":
+                series = hourly_means(sub)
+            elif std.averaging == "24h":
+                series = daily_means(sub, tz)
+            elif std.averaging == "8h":
+                series = rolling_means(sub)
+            elif std.averaging == "annual":
+                daily = daily_means(sub, tz)
+                series = daily.groupby([d.year for d in daily.index]).mean() if not daily.empty else daily
+            else:  # water samples
+                series = sub.set_index("time_utc")["value"]
+            if series.empty:
+                continue
+            beyond = series[series < std.value] if std.minimum else series[series > std.value]
+            worst = series.min() if std.minimum else series.max()
+            out.append({"standard_id": std.id, "body": std.body, "parameter": str(p),
+                        "averaging": std.averaging, "limit": std.value, "unit": std.unit,
+                        "periods": int(len(series)), "exceedances": int(len(beyond)),
+                        "worst": _f(worst),
+                        "worst_ratio": _f((std.value / worst if worst else None) if std.minimum
+                                          else worst / std.value),
+                        "status": std.status})
+    return out
+
+
+def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    with engine.connect() as conn:
+        last = conn.scalar(select(func.max(Measurement.time_utc)).where(Measurement.site_id == site.id))
+    info: dict[str, Any] = {
+        "code": site.code, "name": site.name, "kind": site.kind, "demo": bool(site.demo),
+        "label": DEMO_LABEL if site.demo else "", "latitude": site.latitude, "longitude": site.longitude,
+        "approximate_location": bool(site.approximate_location), "latest": [], "exceedances": [],
+        "open_alerts": []}
+    if last is None:
+        return info
+    df = site_frame(engine, site.id, since=last - timedelta(days=EXCEEDANCE_WINDOW_DAYS))
+    latest = df.sort_values("time_utc").groupby("parameter").tail(1).sort_values("parameter")
+    for r in latest.itertuples():
+        mpc = find_standard(str(r.parameter), "mpc_one_off") or find_standard(str(r.parameter), "fishery_mpc")
+        info["latest"].append({
+            "parameter": r.parameter, "label": parameter_def(str(r.parameter)).label,
+            "time_utc": pd.Timestamp(r.time_utc).isoformat() + "Z", "value": _f(r.value, 4), "unit": r.unit,
+            "period_s": int(r.period_s), "mpc": mpc.value if mpc else None,
+            "ratio_to_mpc": _f((mpc.value / r.value if r.value else None) if mpc and mpc.minimum
+                               else (r.value / mpc.value if mpc else None))})
+    info.update(_air_block(df, tz))
+    info.update({"water": _water_block(df)} if _water_block(df) else {})
+    info["exceedances"] = _exceedances(df, tz)
+    with Session(engine) as conn:
+        alerts = conn.scalars(select(Alert).where(Alert.site_id == site.id, Alert.status == "open")
+                              .order_by(Alert.period_start.desc(), Alert.rule_id).limit(20)).all()
+        n_open = conn.scalar(select(func.count()).select_from(Alert).where(
+            Alert.site_id == site.id, Alert.status == "open")) or 0
+    info["open_alerts_total"] = int(n_open)
+    info["open_alerts"] = [{
+        "rule": a.rule_id, "severity": a.severity, "parameter": a.parameter, "averaging": a.averaging,
+        "period_start_utc": a.period_start.isoformat() + "Z", "period_end_utc": a.period_end.isoformat() + "Z",
+        "value": _f(a.value, 4), "unit": a.unit, "standard": a.standard_id, "limit": _f(a.limit_value, 6),
+        "ratio": _f(a.ratio), "excess": _f(a.excess, 4), "label": DEMO_LABEL if a.demo else ""}
+        for a in alerts]
+    return info
+
+
+def status(engine: Engine, site_codes: list[str] | None = None, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    with Session(engine, expire_on_commit=False) as session:
+        q = select(Site).order_by(Site.demo, Site.code)
+        if site_codes:
+            q = q.where(Site.code.in_(site_codes))
+        sites = list(session.scalars(q).all())
+        sources = list(session.scalars(select(Source).order_by(Source.demo, Source.name)).all())
+        session.expunge_all()
+    if site_codes:
+        missing = sorted(set(site_codes) - {s.code for s in sites})
+        if missing:
+            raise InputError(f"unknown site(s): {', '.join(missing)}", field="--site",
+                             fix="see the site codes in 'jasyl monitor status'")
+    out = {
+        "database": display_url(str(engine.url)),
+        "demo_data_present": any(s.demo for s in sites) or any(s.demo for s in sources),
+        "notes": ["Rows labelled DEMO are synthetic demonstration data, not measurements.",
+                  "Exceedances are screening results; in Kazakhstan enforcement needs an accredited "
+                  "laboratory protocol.",
+                  "KZ one-off MPC (20-30 min) is compared with hourly means."],
+        "sites": [site_status(engine, s, tz) for s in sites],
+        "sources": [{"name": s.name, "type": s.type, "status": s.status, "latitude": s.latitude,
+                     "longitude": s.longitude, "approximate_location": bool(s.approximate_location),
+                     "operator": s.operator, "notes": s.notes, "demo": bool(s.demo),
+                     "label": DEMO_LABEL if s.demo else ""} for s in sources],
+    }
+    return out
