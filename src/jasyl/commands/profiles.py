@@ -1,0 +1,148 @@
+"""``jasyl profiles``: hourly supply capacity factors and demand of a city for one weather year."""
+
+from __future__ import annotations
+
+import io
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jasyl.errors import InputError
+from jasyl.fileio import atomic_directory
+
+__all__ = ["register", "profiles_command", "write_profiles"]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _frame_bytes(frame: pd.DataFrame, parquet: bool) -> bytes:
+    out = frame.copy()
+    out.attrs = {}
+    if parquet:
+        buffer = io.BytesIO()
+        out.to_parquet(buffer)
+        return buffer.getvalue()
+    out.index = pd.DatetimeIndex(out.index).strftime("%Y-%m-%dT%H:%MZ")
+    out.index.name = "time_utc"
+    return out.to_csv(float_format="%.6g", lineterminator="\n").encode("utf-8")
+
+
+def write_profiles(profiles: Any, out: Path, parquet: bool = False) -> list[Path]:
+    """Write supply, demand, weather and summary into ``out`` atomically (all or nothing)."""
+    from jasyl.weather.csvfile import to_csv_text
+
+    ext = "parquet" if parquet else "csv"
+    synthetic = profiles.synthetic
+    names = []
+    with atomic_directory(out) as stage:
+        (stage / f"supply.{ext}").write_bytes(_frame_bytes(profiles.supply, parquet))
+        (stage / f"demand.{ext}").write_bytes(_frame_bytes(profiles.demand, parquet))
+        weather_name = "weather_SYNTHETIC.csv" if synthetic else "weather.csv"
+        (stage / weather_name).write_text(to_csv_text(profiles.weather), encoding="utf-8")
+        (stage / "summary.json").write_text(
+            json.dumps(profiles.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        names = [f"supply.{ext}", f"demand.{ext}", weather_name, "summary.json"]
+    return [out / n for n in names]
+
+
+def _table(summary: dict[str, Any], console: Console) -> None:
+    label = " [bold yellow](SYNTHETIC weather)[/]" if summary["synthetic"] else ""
+    table = Table(title=f"Hourly profiles of {summary['city']}{label}")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    rows = [
+        ("weather", summary["weather_source"]),
+        ("GHI, kWh/m2/yr", f"{summary['ghi_kwh_per_m2']:,.0f}"),
+        ("mean temperature, C", f"{summary['mean_temperature_c']:.1f}"),
+        ("heating degree days (18 C)", f"{summary['heating_degree_days']:,.0f}"),
+        ("heating season, days", f"{summary['heating_season_days']:.0f}"),
+        (f"PV fixed ({summary['pv_fixed_tilt_deg']} deg), kWh/kWp", f"{summary['pv_specific_yield_kwh_per_kwp']:,.0f}"),
+        ("PV single-axis tracking, kWh/kWp", f"{summary['pv_tracking_specific_yield_kwh_per_kwp']:,.0f}"),
+        ("PV rooftop, kWh/kWp", f"{summary['pv_rooftop_specific_yield_kwh_per_kwp']:,.0f}"),
+        ("wind capacity factor", f"{100 * summary['wind_capacity_factor']:.1f} %"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    table.add_section()
+    for col, mwh in summary["demand_mwh"].items():
+        table.add_row(col.removesuffix("_mw") + ", MWh/yr", f"{mwh:,.0f}")
+    console.print(table)
+
+
+def profiles_command(
+    city: Annotated[
+        str | None, typer.Option("--city", help="Embedded city name (konaev) or path to a city YAML file.")
+    ] = None,
+    weather: Annotated[
+        Path | None,
+        typer.Option("--weather", help="Weather file (EPW, TMY3, PVGIS TMY csv/json, ERA5 netCDF, jasyl CSV)."),
+    ] = None,
+    weather_format: Annotated[
+        str | None, typer.Option("--weather-format", help="epw, tmy3, pvgis-csv, pvgis-json, era5 or csv.")
+    ] = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Latitude for the ERA5 grid point.")] = None,
+    lon: Annotated[float | None, typer.Option("--lon", help="Longitude for the ERA5 grid point.")] = None,
+    wind_height: Annotated[
+        float | None, typer.Option("--wind-height", help="Wind measurement height, m (jasyl CSV).")
+    ] = None,
+    fill_gaps: Annotated[
+        int, typer.Option("--fill-gaps", help="Interpolate gaps of up to N hours (default 0: gaps are errors).")
+    ] = 0,
+    year: Annotated[int | None, typer.Option("--year", help="UTC year to use from a multi-year file.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed of the synthetic year.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced as a whole).")] = Path(
+        "out/profiles"
+    ),
+    parquet: Annotated[bool, typer.Option("--parquet", help="Write Parquet instead of CSV.")] = False,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
+) -> None:
+    """Hourly PV/wind capacity factors and demand for a year (synthetic weather unless --weather)."""
+    from jasyl.city import load_city
+    from jasyl.profiles import build_profiles
+    from jasyl.weather import DEFAULT_SEED, read_weather
+
+    if fill_gaps < 0:
+        raise InputError("must be >= 0", field="--fill-gaps")
+    c = load_city(city)
+    table: pd.DataFrame | None = None
+    if weather is not None:
+        table = read_weather(
+            weather,
+            weather_format,
+            latitude=lat if lat is not None else c.location.latitude,
+            longitude=lon if lon is not None else c.location.longitude,
+            elevation_m=c.location.elevation_m if lat is None else None,
+            wind_height_m=wind_height,
+            fill_gaps_hours=fill_gaps,
+            year=year,
+        )
+    profiles = build_profiles(c, table, seed=DEFAULT_SEED if seed is None else seed)
+    files = write_profiles(profiles, out, parquet=parquet)
+    summary = dict(profiles.summary)
+    summary["files"] = [str(f) for f in files]
+    from jasyl.cli import err_console
+
+    if profiles.synthetic:
+        err_console.print(
+            "[yellow]SYNTHETIC weather: generated from monthly climate normals, not measured."
+            " Use --weather FILE for real data.[/]"
+        )
+    err_console.print(f"wrote {', '.join(str(f) for f in files)}")
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _table(summary, Console(width=max(Console().width, 100)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("profiles")(profiles_command)
