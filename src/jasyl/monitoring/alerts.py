@@ -146,7 +146,7 @@ def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFA
 def _upsert(conn: Connection, rows: list[AlertRow]) -> None:
     if not rows:
         return
-    table = Alert.__table__
+    table: Any = Alert.__table__
     ins: Any = sqlite.insert(table) if conn.dialect.name == "sqlite" else postgresql.insert(table)
     stmt = ins.on_conflict_do_update(
         index_elements=["rule_id", "site_id", "parameter", "period_start"],

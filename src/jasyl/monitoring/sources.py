@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from jasyl.errors import InputError
@@ -39,7 +39,8 @@ def check_source(row: dict[str, Any], where: str = "source", file: Path | None =
             raise InputError(f"{where}: no name", field="name", fix="give every source a name")
         typ = str(row.get("type") or "").strip()
         if typ not in SOURCE_TYPES:
-            raise InputError(f"{where}: type '{typ}' is unknown", field="type", fix=f"use one of {', '.join(SOURCE_TYPES)}")
+            raise InputError(f"{where}: type '{typ}' is unknown", field="type",
+                             fix=f"use one of {', '.join(SOURCE_TYPES)}")
         status = str(row.get("status") or "").strip()
         if status not in SOURCE_STATUSES:
             raise InputError(f"{where}: status '{status}' is unknown", field="status",
@@ -72,7 +73,7 @@ def upsert_sources(engine: Engine, rows: list[dict[str, Any]], origin: str) -> i
             conn.execute(insert_ignore(conn, Source.__table__), new)
         for r in checked:
             if r["name"] in existing:
-                conn.execute(Source.__table__.update().where(Source.name == r["name"]).values(**r, origin=origin))
+                conn.execute(update(Source).where(Source.name == r["name"]).values(**r, origin=origin))
     return len(new)
 
 
@@ -103,7 +104,8 @@ def read_sources_file(path: Path) -> list[dict[str, Any]]:
             geom = (f or {}).get("geometry") or {}
             props = dict((f or {}).get("properties") or {})
             if geom.get("type") != "Point" or len(geom.get("coordinates") or []) < 2:
-                raise InputError(f"feature {i}: geometry must be a Point", file=path, field=f"features[{i - 1}].geometry",
+                raise InputError(f"feature {i}: geometry must be a Point", file=path,
+                                 field=f"features[{i - 1}].geometry",
                                  fix="give point coordinates [longitude, latitude]")
             props["longitude"], props["latitude"] = geom["coordinates"][0], geom["coordinates"][1]
             rows.append(check_source(props, f"feature {i}", path))

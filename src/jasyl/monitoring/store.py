@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, select
+from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -132,10 +132,10 @@ def sync_standards(engine: Engine) -> int:
         existing = set(conn.scalars(select(Standard.id)))
         new = [r for r in rows if r["id"] not in existing]
         if new:
-            conn.execute(Standard.__table__.insert(), new)
+            conn.execute(insert(Standard), new)
         for r in rows:
             if r["id"] in existing:
-                conn.execute(Standard.__table__.update().where(Standard.id == r["id"]).values(**r))
+                conn.execute(update(Standard).where(Standard.id == r["id"]).values(**r))
     return len(rows)
 
 

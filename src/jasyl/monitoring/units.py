@@ -26,7 +26,7 @@ _EXPONENT = re.compile(r"(?<=[A-Za-z])([23])(?![\d.])")
 
 @cache
 def ureg() -> pint.UnitRegistry:
-    reg = pint.UnitRegistry()
+    reg: pint.UnitRegistry = pint.UnitRegistry()
     reg.define("ppb = 1e-9 = parts_per_billion")
     reg.define("pH_unit = [] = pH")
     return reg
@@ -77,7 +77,7 @@ def _convert(values: np.ndarray, text: str, pdef: ParamDef, cond: Conditions) ->
         return values.astype(float)
     try:
         quantity = reg.Quantity(values.astype(float), text)
-        target = reg.Unit(pdef.unit)
+        target = reg.Unit(normalise_unit_text(pdef.unit))
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
             AssertionError, TypeError, ValueError) as exc:
         raise UnitProblem(f"unknown unit '{text}'") from exc

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from jasyl.errors import InputError
 from jasyl.monitoring.ingest.common import IngestError, ParsedFile, RowError, validate
@@ -72,16 +72,16 @@ def ingest_file(engine: Engine, path: str | Path, fmt: str, *, partial: bool = F
     report = IngestReport(file=str(path), format=fmt, rows_read=rows_read, rows_inserted=0,
                           rows_duplicate=n_dup_file, rejected=errors)
     with engine.begin() as conn:
-        batch_id = conn.execute(IngestBatch.__table__.insert().values(
+        batch_id = conn.execute(insert(IngestBatch).values(
             file=str(path), sha256=_sha256(path), format=fmt, ingested_at=utcnow(), rows_read=rows_read,
-            rows_inserted=0, rows_duplicate=0, rows_rejected=len(errors))).inserted_primary_key[0]
+            rows_inserted=0, rows_duplicate=0, rows_rejected=len(errors))).inserted_primary_key[0]  # type: ignore[index]
         inserted, sites_new, alerts_new = write_rows(conn, good, demo=False, batch_id=int(batch_id),
                                                      evaluate_alerts=evaluate_alerts)
         report.rows_inserted = inserted
         report.rows_duplicate = n_dup_file + (len(good) - inserted)
         report.sites_new = sites_new
         report.alerts_new = alerts_new
-        conn.execute(IngestBatch.__table__.update().where(IngestBatch.id == batch_id).values(
+        conn.execute(update(IngestBatch).where(IngestBatch.id == batch_id).values(
             rows_inserted=inserted, rows_duplicate=report.rows_duplicate))
     return report
 

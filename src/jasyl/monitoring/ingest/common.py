@@ -26,7 +26,7 @@ __all__ = ["RowError", "ParsedFile", "IngestError", "validate", "ROW_COLUMNS", "
 ROW_COLUMNS = ["line", "site_code", "site_name", "site_kind", "latitude", "longitude", "time_raw",
                "parameter_raw", "value_raw", "unit_raw", "period_s", "origin"]
 
-_OFFSET = re.compile(r"(Z|[+-]\d\d(:?\d\d)?)$", re.IGNORECASE)
+_OFFSET = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)
