@@ -36,7 +36,7 @@ from jasyl.weather.table import finalize
 __all__ = ["read_csv_weather", "HEADER_KEYS"]
 
 HEADER_KEYS = ("latitude", "longitude", "elevation_m", "wind_height_m", "time_label", "timezone", "source")
-_OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 
 
 def _meta_float(meta: dict[str, str], key: str, file: Path) -> float | None:

@@ -116,7 +116,7 @@ def _check_index(index: pd.DatetimeIndex, file: str, lines: Sequence[int] | None
             field="time",
             fix="give hourly values labelled on the hour (aggregate sub-hourly data to hourly means first)",
         )
-    steps = np.diff(index.asi8)
+    steps = np.diff(index.tz_convert(None).values.astype("datetime64[s]").astype(np.int64))  # seconds
     if (steps <= 0).any():
         pos = int(np.flatnonzero(steps <= 0)[0]) + 1
         raise InputError(
@@ -125,9 +125,9 @@ def _check_index(index: pd.DatetimeIndex, file: str, lines: Sequence[int] | None
             field="time",
             fix="sort the rows by time",
         )
-    if len(steps) and float(np.median(steps)) > 3600e9:
+    if len(steps) and float(np.median(steps)) > 3600:
         raise InputError(
-            f"non-hourly step: the typical step between rows is {np.median(steps) / 3.6e12:.3g} h",
+            f"non-hourly step: the typical step between rows is {np.median(steps) / 3600:.3g} h",
             file=file,
             field="time",
             fix="give hourly values",
@@ -299,6 +299,27 @@ def _fill_gaps(
     return df
 
 
+def _coerce_typical_year(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Typical years mix months of different years: put every row in TYPICAL_YEAR (source clock)."""
+    index = pd.DatetimeIndex(df.index)
+    feb29 = (index.month == 2) & (index.day == 29)
+    if feb29.any():
+        df = df[~feb29]
+        index = pd.DatetimeIndex(df.index)
+        notes.append("dropped 29 February")
+    if index.hasnans or (index.year == TYPICAL_YEAR).all():
+        return df
+    wall = pd.to_datetime(
+        pd.DataFrame(
+            {"year": TYPICAL_YEAR, "month": index.month, "day": index.day, "hour": index.hour,
+             "minute": index.minute}
+        )
+    )
+    out = df.copy()
+    out.index = pd.DatetimeIndex(wall).tz_localize(index.tz)
+    return out
+
+
 def _hour_of_year(index: pd.DatetimeIndex) -> np.ndarray:
     doy = index.dayofyear.to_numpy() - 1
     leap = index.is_leap_year & (index.month > 2)
@@ -432,6 +453,8 @@ def finalize(
         )
     keep = [c for c in (*WEATHER_COLUMNS, "pressure_pa") if c in df.columns]
     df = df[keep].astype(float)
+    if typical:
+        df = _coerce_typical_year(df, notes)
     df.index = pd.DatetimeIndex(df.index).tz_convert("UTC")
     _check_index(pd.DatetimeIndex(df.index), file, lines)
     df = _check_values(df, file, lines)
