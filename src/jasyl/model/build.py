@@ -67,8 +67,27 @@ def _add(terms: list) -> linopy.LinearExpression:
     return total
 
 
-def build_model(inp: PlanInputs, *, relax: frozenset[str] = frozenset()) -> PlanModel:
-    """Build the LP. ``relax`` may contain ``"co2"`` and/or ``"limits"`` (slack variables)."""
+def build_model(
+    inp: PlanInputs,
+    *,
+    relax: frozenset[str] = frozenset(),
+    lean: bool = True,
+    block_hours: int | None = None,
+    co2_chain: bool = False,
+) -> PlanModel:
+    """Build the LP.
+
+    ``relax`` may contain ``"co2"`` and/or ``"limits"`` (slack variables). Formulation switches (same
+    optimum, different solver speed; see docs/planner.md):
+
+    * ``lean``: renewables with zero variable cost enter the electricity balance as their available
+      output ``sum_g cf_g[t] cap_g`` and that balance becomes ``>=`` (the surplus is curtailment), so
+      there are no per-hour generator columns and rows;
+    * ``block_hours``: each capacity is copied per block of hours, the copies chained by equalities, so
+      no column spans the whole year (dense columns slow the solvers);
+    * ``co2_chain``: the CO2 cap is written as a chain of cumulative per-block sums instead of one row
+      over every hour (block length ``block_hours`` or 24).
+    """
     inp.validate()
     m = linopy.Model(force_dim_names=True)
     t = _time(inp)
@@ -78,28 +97,46 @@ def build_model(inp: PlanInputs, *, relax: frozenset[str] = frozenset()) -> Plan
     co2_terms: list[linopy.LinearExpression] = []
     slacks: dict[str, linopy.Variable] = {}
     relax_limits = "limits" in relax
+    use_blocks = bool(block_hours) and n > int(block_hours or 0)
+    if use_blocks:
+        bh = int(block_hours or 24)
+        blocks = pd.RangeIndex((n + bh - 1) // bh, name="b")
+        block_of_t = xr.DataArray(np.arange(n) // bh, coords={"t": t}, dims="t")
 
-    def limited_capacity(name: str, lower: float, upper: float, cost: float) -> linopy.Variable:
-        """A capacity variable with an upper limit that may be relaxed."""
-        if relax_limits and np.isfinite(upper):
-            cap = m.add_variables(lower=lower, name=f"cap_{name}")
-            s = m.add_variables(lower=0.0, name=f"slack_cap_{name}")
-            m.add_constraints(cap - s <= upper, name=f"limit_{name}")
-            slacks[f"cap_{name}"] = s
-            obj.append(SLACK_PENALTY * s)
+    def capacity(name: str, lower: float, upper: float, cost: float,
+                 prefix: str = "cap") -> tuple[linopy.Variable, linopy.Variable]:
+        """(the capacity, the capacity as seen by each hour); limits may be relaxed with slack."""
+        relaxed = relax_limits and np.isfinite(upper)
+        ub = np.inf if relaxed else _ub(upper)
+        if use_blocks:
+            capb = m.add_variables(lower=lower, upper=ub, coords=[blocks], name=f"{prefix}_{name}")
+            cap = capb.isel(b=0)
+            m.add_constraints(capb.isel(b=slice(1, None)) - capb.shift(b=1).isel(b=slice(1, None)) == 0,
+                              name=f"chain_{prefix}_{name}")
+            per_hour = capb.isel(b=block_of_t)
         else:
-            cap = m.add_variables(lower=lower, upper=_ub(upper), name=f"cap_{name}")
+            cap = m.add_variables(lower=lower, upper=ub, name=f"{prefix}_{name}")
+            per_hour = cap
+        if relaxed:
+            s = m.add_variables(lower=0.0, name=f"slack_{prefix}_{name}")
+            m.add_constraints(cap - s <= upper, name=f"limit_{prefix}_{name}")
+            slacks[f"{prefix}_{name}"] = s
+            obj.append(SLACK_PENALTY * s)
         if cost:
             obj.append(cost * cap)
-        return cap
+        return cap, per_hour
 
     # --- renewable generators
     gen_caps: dict[str, linopy.Variable] = {}
     for g in inp.generators:
-        cap = limited_capacity(g.name, g.existing_mw, g.max_mw, g.capital_cost)
+        cap, cap_t = capacity(g.name, g.existing_mw, g.max_mw, g.capital_cost)
         gen_caps[g.name] = cap
+        cf = _series(g.cf, t)
+        if lean and g.marginal_cost == 0:
+            balance[ELEC].append(cf * cap_t)
+            continue
         p = m.add_variables(lower=0.0, coords=[t], name=f"gen_{g.name}")
-        m.add_constraints(p - _series(g.cf, t) * cap <= 0, name=f"avail_{g.name}")
+        m.add_constraints(p - cf * cap_t <= 0, name=f"avail_{g.name}")
         balance[ELEC].append(1.0 * p)
         if g.marginal_cost:
             obj.append((g.marginal_cost * p).sum())
@@ -116,29 +153,28 @@ def build_model(inp: PlanInputs, *, relax: frozenset[str] = frozenset()) -> Plan
     balance[ELEC].append(1.0 * imp)
     if inp.import_price:
         obj.append((inp.import_price * imp).sum())
+    hourly_co2: list[linopy.LinearExpression] = []
     if inp.import_co2_per_mwh:
-        co2_terms.append((inp.import_co2_per_mwh * imp).sum())
+        hourly_co2.append(inp.import_co2_per_mwh * imp)
     if inp.export_max_mw > 0:
         exp = m.add_variables(lower=0.0, upper=_ub(inp.export_max_mw), coords=[t], name="grid_export")
         balance[ELEC].append(-1.0 * exp)
         if inp.export_price:
             obj.append((-inp.export_price * exp).sum())
         if inp.export_credit_co2_per_mwh:
-            co2_terms.append((-inp.export_credit_co2_per_mwh * exp).sum())
+            hourly_co2.append(-inp.export_credit_co2_per_mwh * exp)
 
     # --- storage
     for s in inp.storages:
-        e_cap = m.add_variables(lower=0.0, upper=_ub(s.max_energy_mwh), name=f"energy_{s.name}")
+        e_cap, e_t = capacity(s.name, 0.0, s.max_energy_mwh, s.energy_cost, prefix="energy")
         ch = m.add_variables(lower=0.0, coords=[t], name=f"charge_{s.name}")
         dis = m.add_variables(lower=0.0, coords=[t], name=f"discharge_{s.name}")
         soc = m.add_variables(lower=0.0, coords=[t], name=f"soc_{s.name}")
         if s.power_cost > 0:
-            p_cap = m.add_variables(lower=0.0, name=f"power_{s.name}")
-            m.add_constraints(ch - p_cap <= 0, name=f"charge_limit_{s.name}")
-            m.add_constraints(dis - p_cap <= 0, name=f"discharge_limit_{s.name}")
-            obj.append(s.power_cost * p_cap)
-        obj.append(s.energy_cost * e_cap)
-        m.add_constraints(soc - e_cap <= 0, name=f"soc_limit_{s.name}")
+            _p_cap, p_t = capacity(s.name, 0.0, np.inf, s.power_cost, prefix="power")
+            m.add_constraints(ch - p_t <= 0, name=f"charge_limit_{s.name}")
+            m.add_constraints(dis - p_t <= 0, name=f"discharge_limit_{s.name}")
+        m.add_constraints(soc - e_t <= 0, name=f"soc_limit_{s.name}")
         prev = soc.roll(t=1)  # cyclic: hour 0 follows the last hour
         m.add_constraints(
             soc - (1.0 - s.standing_loss) * prev - s.charge_efficiency * ch + dis == 0, name=f"soc_{s.name}"
@@ -147,9 +183,9 @@ def build_model(inp: PlanInputs, *, relax: frozenset[str] = frozenset()) -> Plan
 
     # --- converters (electricity -> heat)
     for c in inp.converters:
-        cap = limited_capacity(c.name, 0.0, c.max_mw, c.capital_cost)
+        _cap, cap_t = capacity(c.name, 0.0, c.max_mw, c.capital_cost)
         q = m.add_variables(lower=0.0, coords=[t], name=f"heat_{c.name}")
-        m.add_constraints(q - cap <= 0, name=f"heat_limit_{c.name}")
+        m.add_constraints(q - cap_t <= 0, name=f"heat_limit_{c.name}")
         balance[c.bus].append(1.0 * q)
         balance[ELEC].append(-(1.0 / _series(c.efficiency, t)) * q)
         if c.marginal_cost:
@@ -162,7 +198,7 @@ def build_model(inp: PlanInputs, *, relax: frozenset[str] = frozenset()) -> Plan
         if f.cost_per_mwh:
             obj.append((f.cost_per_mwh * q).sum())
         if f.co2_per_mwh:
-            co2_terms.append((f.co2_per_mwh * q).sum())
+            hourly_co2.append(f.co2_per_mwh * q)
 
     # --- vehicle classes
     constant = 0.0
@@ -184,10 +220,23 @@ def build_model(inp: PlanInputs, *, relax: frozenset[str] = frozenset()) -> Plan
             continue
         lhs = _add(terms)
         rhs = _series(demand if demand is not None else np.zeros(n), t)
-        m.add_constraints(lhs == rhs, name=f"balance_{bus}")
+        if bus == ELEC and lean:
+            m.add_constraints(lhs >= rhs, name=f"balance_{bus}")
+        else:
+            m.add_constraints(lhs == rhs, name=f"balance_{bus}")
 
     # --- CO2 cap
-    if np.isfinite(inp.co2_target_t) and co2_terms:
+    if np.isfinite(inp.co2_target_t) and (co2_terms or hourly_co2):
+        if hourly_co2 and co2_chain and n > 24:
+            bh_c = int(block_hours or 24)
+            cblocks = pd.RangeIndex((n + bh_c - 1) // bh_c, name="c")
+            grouper = xr.DataArray(np.arange(n) // bh_c, coords={"t": t}, dims="t", name="c")
+            per_block = _add(hourly_co2).groupby(grouper).sum()
+            cum = m.add_variables(lower=-np.inf, coords=[cblocks], name="co2_cumulative")
+            m.add_constraints(cum - cum.shift(c=1) - per_block == 0, name="co2_chain")
+            co2_terms.append(1.0 * cum.isel(c=-1))
+        elif hourly_co2:
+            co2_terms.append(_add(hourly_co2).sum())
         co2 = _add(co2_terms)
         co2_rhs = inp.co2_target_t - co2_constant
         if "co2" in relax:

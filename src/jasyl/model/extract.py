@@ -18,8 +18,11 @@ SECTOR_TRANSPORT = "transport"
 
 
 def _val(sol: Solution, name: str, n: int | None = None) -> np.ndarray:
+    """Hourly values (length ``n``) or, with ``n=None``, a scalar (first block of a chained capacity)."""
     if name in sol.values:
-        v = np.nan_to_num(sol.values[name], nan=0.0)
+        v = np.nan_to_num(np.asarray(sol.values[name], dtype=float), nan=0.0)
+        if n is None:
+            return np.array(float(np.ravel(v)[0]) if v.size else 0.0)
         return v
     return np.zeros(n) if n is not None else np.array(0.0)
 
@@ -55,11 +58,13 @@ def assemble_result(inp: PlanInputs, sol: Solution, *, method: str) -> PlanResul
 
     for g in inp.generators:
         cap = float(_val(sol, f"cap_{g.name}"))
-        p = _val(sol, f"gen_{g.name}", n)
+        avail = np.asarray(g.cf, dtype=float) * cap
+        # lean formulation: no per-generator dispatch; the generator's available output is reported and
+        # the electricity surplus becomes the `electricity:curtailment` column below
+        p = _val(sol, f"gen_{g.name}", n) if f"gen_{g.name}" in sol.values else avail
         caps[g.name], units[g.name], existing[g.name] = cap, "MW", g.existing_mw
-        energy[g.name] = float(p.sum()) / yf
         costs[g.name] = (g.capital_cost * cap + g.marginal_cost * float(p.sum())) / yf
-        curtail += float(np.maximum(np.asarray(g.cf) * cap - p, 0.0).sum()) / yf
+        curtail += float(np.maximum(avail - p, 0.0).sum()) / yf
         dispatch[f"{ELEC}:{g.name}"] = p
 
     imp = _val(sol, "grid_import", n)
@@ -126,6 +131,16 @@ def assemble_result(inp: PlanInputs, sol: Solution, *, method: str) -> PlanResul
 
     for bus, d in inp.demand.items():
         dispatch[f"{bus}:demand"] = -np.asarray(d, dtype=float)
+    # electricity surplus (lean formulation: balance is >=) is curtailed renewable output
+    surplus = np.sum([v for k, v in dispatch.items() if k.startswith(f"{ELEC}:")], axis=0)
+    surplus = np.where(surplus > 0, surplus, 0.0)
+    dispatch[f"{ELEC}:curtailment"] = -surplus
+    curtail += float(surplus.sum()) / yf
+    gen_used = {g.name: dispatch[f"{ELEC}:{g.name}"] for g in inp.generators}
+    avail_total = np.sum(list(gen_used.values()), axis=0) if gen_used else np.zeros(n)
+    for g in inp.generators:  # annual energy used, curtailment shared pro rata to availability
+        frac = np.divide(gen_used[g.name], avail_total, out=np.zeros(n), where=avail_total > 0)
+        energy[g.name] = float((gen_used[g.name] - frac * surplus).sum()) / yf
 
     after = {k: v / yf for k, v in co2_by_sector(inp, sol).items()}
     before = dict(inp.baseline.get("co2_by_sector_t", {}))
