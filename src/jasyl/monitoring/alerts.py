@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from jasyl.monitoring.models import Alert, Measurement
+from jasyl.monitoring.models import Alert
 from jasyl.monitoring.standards import (
     DEFAULT_TZ,
     StandardDef,
@@ -29,7 +29,7 @@ from jasyl.monitoring.standards import (
     load_data,
     parameter_def,
 )
-from jasyl.monitoring.store import utcnow
+from jasyl.monitoring.store import db_times, placeholder, utcnow
 
 __all__ = ["Rule", "rules", "evaluate_series", "evaluate_for_rows", "AlertRow"]
 
@@ -79,8 +79,13 @@ def _limit(rule: Rule, parameter: str) -> tuple[float, str, bool] | None:
     return std.value * rule.multiple, std.id, std.minimum
 
 
-def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFAULT_TZ) -> list[AlertRow]:
-    """Alerts of one rule on one site's measurements of one parameter (columns time_utc, value, period_s)."""
+def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFAULT_TZ,
+                    cache: dict[str, Any] | None = None) -> list[AlertRow]:
+    """Alerts of one rule on one site's measurements of one parameter (columns time_utc, value, period_s).
+
+    ``cache`` (a dict shared by the calls on the same ``df``) keeps the hourly and daily means.
+    """
+    cache = {} if cache is None else cache
     if parameter not in rule.parameters or df.empty:
         return []
     lim = _limit(rule, parameter)
@@ -103,16 +108,22 @@ def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFA
                 add(t.to_pydatetime(), t.to_pydatetime(), float(v), "sample")
         return out
     if rule.kind in ("mpc_multiple", "threshold") and rule.averaging == "24h":
-        daily = daily_means(df, tz)
+        if "daily" not in cache:
+            cache["daily"] = daily_means(df, tz)
+        daily = cache["daily"]
         for day, v in daily.items():
             if v >= limit:
                 s, e = _local_day_bounds(day, tz)
                 add(s, e, float(v), "24h")
         return out
-    hourly = hourly_means(df)
+    if "hourly" not in cache:
+        cache["hourly"] = hourly_means(df)
+    hourly = cache["hourly"]
     if hourly.empty:
         return out
-    local_days = pd.DatetimeIndex(hourly.index).tz_localize("UTC").tz_convert(tz).date
+    if "local_days" not in cache:
+        cache["local_days"] = pd.DatetimeIndex(hourly.index).tz_localize("UTC").tz_convert(tz).date
+    local_days = cache["local_days"]
     if rule.kind in ("mpc_multiple", "threshold"):
         above = hourly[hourly >= limit]
         if above.empty:
@@ -174,15 +185,22 @@ def evaluate_for_rows(conn: Connection, frame: pd.DataFrame, *, demo: bool, tz: 
         day0, _ = _local_day_bounds(first_day, tz)
         _, day1 = _local_day_bounds(last_day, tz)
         t0, t1 = day0 - timedelta(days=1), day1 + timedelta(days=1)
-        res = conn.execute(select(Measurement.time_utc, Measurement.value, Measurement.period_s).where(
-            Measurement.site_id == int(site_id), Measurement.parameter == str(parameter),
-            Measurement.time_utc >= t0, Measurement.time_utc < t1))
+        ph = placeholder(conn)
+        lo, hi = db_times(conn, pd.Series([t0, t1]))
+        res = conn.exec_driver_sql(
+            f"SELECT time_utc, value, period_s FROM measurements WHERE site_id = {ph} AND parameter = {ph} "
+            f"AND time_utc >= {ph} AND time_utc < {ph}", (int(site_id), str(parameter), lo, hi))
         stored = pd.DataFrame(res.all(), columns=["time_utc", "value", "period_s"])
+        stored["time_utc"] = pd.to_datetime(stored["time_utc"])
+        cache: dict[str, Any] = {}
         rows: list[AlertRow] = []
         for rule in all_rules:
-            for a in evaluate_series(rule, str(parameter), stored, tz):
-                if not day0 <= a["period_start"] < day1:
-                    continue  # a day at the edge of the window: not recomputed from all its data
+            for a in evaluate_series(rule, str(parameter), stored, tz, cache):
+                # keep the days recomputed from all their data; a run of the duration rule may have
+                # started the day before the new data (that day is read in full as well)
+                lo = day0 - timedelta(days=1) if rule.kind == "duration" else day0
+                if not lo <= a["period_start"] < day1:
+                    continue
                 a.update(site_id=int(site_id), status="open", demo=demo, created_at=now)
                 rows.append(a)
         _upsert(conn, rows)

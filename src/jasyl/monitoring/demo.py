@@ -10,6 +10,8 @@ water samples for 2024 at three DEMO sampling points. They are not measurements:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, select
@@ -113,3 +115,34 @@ def remove_demo(engine: Engine) -> dict[str, int]:
                             ("sources", Source)):
             out[name] = conn.execute(delete(model).where(model.demo.is_(True))).rowcount or 0
     return out
+
+
+def write_synthetic_csv(path: str | Path, n_rows: int, *, sites: int = 20, seed: int = 1) -> int:
+    """Write a plain-CSV file of ``n_rows`` synthetic hourly air measurements (for soak tests).
+
+    ``sites`` stations x 6 parameters x enough hours; values are log-normal around typical levels.
+    Returns the number of rows written. Not demo data: site codes are ``synthetic-<i>``.
+    """
+    params = list(_AIR)
+    per_hour = sites * len(params)
+    hours = -(-n_rows // per_hour)
+    rng = np.random.default_rng(seed)
+    times = pd.date_range("2020-01-01", periods=hours, freq="h", tz="UTC")
+    t_text = np.asarray(times.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    site_idx = np.repeat(np.arange(sites), len(params) * hours)
+    param_idx = np.tile(np.repeat(np.arange(len(params)), hours), sites)
+    hour_idx = np.tile(np.arange(hours), sites * len(params))
+    levels = np.array([_AIR[p][0] for p in params])
+    values = np.round(levels[param_idx] * rng.lognormal(0.0, 0.6, site_idx.size), 2)
+    frame = pd.DataFrame({
+        "site_code": np.char.add("synthetic-", site_idx.astype(str)),
+        "site_kind": "air_station",
+        "time": t_text[hour_idx],
+        "parameter": np.asarray(params)[param_idx],
+        "value": values,
+        "unit": "ug/m3",
+        "averaging": "1h",
+    }).iloc[:n_rows]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return len(frame)

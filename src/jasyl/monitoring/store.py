@@ -21,7 +21,8 @@ from jasyl.errors import InputError
 from jasyl.monitoring.models import Measurement, Site, Source, Standard
 
 __all__ = ["ENV_VAR", "default_db_url", "make_engine", "upgrade", "is_initialised", "init_store",
-           "open_store", "insert_ignore", "to_utc_naive", "display_url", "utcnow"]
+           "open_store", "insert_ignore", "to_utc_naive", "display_url", "utcnow", "placeholder", "db_times",
+           "SQLITE_TIME_FORMAT"]
 
 ENV_VAR = "JASYL_DB_URL"
 
@@ -110,6 +111,26 @@ def insert_ignore(engine_or_conn: Any, table: Any) -> Any:
     if name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     raise InputError(f"database dialect '{name}' is not supported", field=ENV_VAR, fix="use SQLite or PostgreSQL")
+
+
+#: how SQLAlchemy's SQLite DateTime type stores values; raw bulk writes use the same text so that
+#: keys and range comparisons agree with rows written through the ORM
+SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def placeholder(conn: Any) -> str:
+    """The DB-API placeholder of the connection's driver (``?`` for sqlite3, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def db_times(conn: Any, times: Any) -> list[Any]:
+    """Naive UTC times (a pandas Series) as the driver wants them for raw SQL."""
+    import pandas as pd
+
+    series = pd.Series(pd.to_datetime(times))
+    if conn.dialect.name == "sqlite":
+        return list(series.dt.strftime(SQLITE_TIME_FORMAT))
+    return list(series.dt.to_pydatetime())
 
 
 def to_utc_naive(value: datetime) -> datetime:

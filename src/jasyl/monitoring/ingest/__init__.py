@@ -21,7 +21,7 @@ from jasyl.errors import InputError
 from jasyl.monitoring.ingest.common import IngestError, ParsedFile, RowError, validate
 from jasyl.monitoring.ingest.readers import FORMATS, read_file
 from jasyl.monitoring.models import IngestBatch, Measurement, Site
-from jasyl.monitoring.store import insert_ignore, utcnow
+from jasyl.monitoring.store import db_times, insert_ignore, placeholder, utcnow
 from jasyl.monitoring.units import Conditions
 
 __all__ = ["FORMATS", "IngestReport", "IngestError", "RowError", "ingest_file", "write_rows", "CHUNK_ROWS"]
@@ -122,7 +122,6 @@ def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: in
     site_ids, sites_new = _ensure_sites(conn, good, demo)
     table = Measurement.__table__
     count_before = conn.scalar(select(func.count()).select_from(table)) or 0
-    stmt = insert_ignore(conn, table)
     frame = pd.DataFrame({
         "site_id": good["site_code"].map(site_ids).astype(int),
         "time_utc": pd.to_datetime(good["time_utc"]),
@@ -136,13 +135,20 @@ def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: in
     })
     frame["batch_id"] = batch_id
     frame["demo"] = demo
+    # bulk path: DB-API executemany of plain tuples, INSERT ... ON CONFLICT DO NOTHING (SQLite >= 3.24
+    # and PostgreSQL); times in the storage format of SQLAlchemy's DateTime type
+    cols = list(frame.columns)
+    ph = placeholder(conn)
+    sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))}) "
+           "ON CONFLICT DO NOTHING")
     for start in range(0, len(frame), CHUNK_ROWS):
-        chunk = frame.iloc[start:start + CHUNK_ROWS]
-        records = chunk.to_dict("records")
-        times = chunk["time_utc"].dt.to_pydatetime()
-        for rec, t in zip(records, times, strict=True):
-            rec["time_utc"] = t
-        conn.execute(stmt, records)
+        chunk = frame.iloc[start:start + CHUNK_ROWS].copy()
+        times = db_times(conn, chunk["time_utc"])
+        chunk = chunk.astype(object)
+        chunk["time_utc"] = times
+        if batch_id is None:
+            chunk["batch_id"] = None
+        conn.exec_driver_sql(sql, list(chunk.itertuples(index=False, name=None)))
     inserted = int((conn.scalar(select(func.count()).select_from(table)) or 0) - count_before)
     alerts_new = 0
     if evaluate_alerts:

@@ -1,0 +1,148 @@
+"""Store (migrations, WAL, demo data) and the ``jasyl monitor`` commands in-process."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import func, select, text
+
+from jasyl.cli import main
+from jasyl.monitoring.models import Base, Measurement, Site, Source
+from jasyl.monitoring.store import init_store, make_engine
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = init_store(db_url, demo=False)
+    with engine.connect() as conn:
+        assert conn.scalar(text("select version_num from alembic_version")) == "0001_initial"
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    # ignore differences in how a unique constraint is spelt (column flag vs. table constraint)
+    real = [d for d in diffs if not (isinstance(d, tuple) and d[0] in ("add_constraint", "remove_constraint",
+                                                                        "add_index", "remove_index"))]
+    assert real == []
+
+
+def test_sqlite_uses_wal(sqlite_url: str) -> None:
+    engine = init_store(sqlite_url, demo=False)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_demo_data_is_labelled_and_idempotent(db_url: str) -> None:
+    engine = init_store(db_url)
+    with engine.connect() as conn:
+        n1 = conn.scalar(select(func.count()).select_from(Measurement))
+        assert conn.scalar(select(func.count()).select_from(Measurement).where(Measurement.demo.is_(False))) == 0
+        approx = conn.execute(select(Source.approximate_location, Source.demo)).all()
+        names = set(conn.scalars(select(Source.name)))
+    assert n1 and n1 > 8000
+    assert approx and all(a and d for a, d in approx)
+    assert {"Narynkol brick works", "Besagash brick works", "Abat quarry", "Karaoy quarry",
+            "Sorbulak wastewater storage lake"} <= names
+    init_store(db_url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Measurement)) == n1
+
+
+def test_status_json_on_fresh_install_shows_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["monitor", "status", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["demo_data_present"] is True
+    assert data["sites"] and all(s["demo"] and s["label"] == "DEMO" for s in data["sites"])
+    air = next(s for s in data["sites"] if s["code"] == "demo:konaev-air")
+    assert air["aqi"]["index"] is not None and air["kazhydromet"]["iza5"] is not None
+    assert {a["label"] for a in air["open_alerts"]} == {"DEMO"}
+    water = next(s for s in data["sites"] if s["code"] == "demo:sorbulak")
+    assert water["water"]["izv"]["class"] in ("IV", "V", "VI", "VII")
+
+
+def test_status_table_labels_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["monitor", "status", "--site", "demo:konaev-air", "--lang", "ru"]) == 0
+    out = capsys.readouterr().out
+    assert "[DEMO]" in out and "ДЕМО" in out and "ИЗА5" in out
+    assert main(["monitor", "status", "--site", "nowhere"]) == 2
+    assert "unknown site" in capsys.readouterr().err
+
+
+def test_ingest_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "lab.csv"
+    bad.write_text("site_code,time,parameter,value,unit\n"
+                   "k1,2024-05-01T10:00+05:00,bod5,2.5,mg/L\n"
+                   "k1,2024-05-01T10:00+05:00,cod,x,mg/L\n", encoding="utf-8")
+    assert main(["monitor", "ingest", str(bad), "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert "line 3" in err and "not a number" in err and "Traceback" not in err
+    assert main(["monitor", "ingest", str(bad), "--format", "csv", "--partial", "--output", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["rows_inserted"] == 1 and summary["rows_rejected"] == 1
+    assert summary["rejected"] == [{"where": "line", "line": 3, "reason": "value 'x' is not a number"}]
+    assert main(["monitor", "ingest", str(tmp_path / "missing.csv"), "--format", "csv"]) == 2
+    assert main(["monitor", "ingest", str(bad), "--format", "xml"]) == 2
+
+
+def test_sources_add_list_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["monitor", "init", "--no-demo"]) == 0
+    assert main(["monitor", "sources", "add", "--name", "Boiler 3", "--type", "boiler_house", "--status",
+                 "operating", "--lat", "43.86", "--lon", "77.06"]) == 0
+    csv_file = tmp_path / "sources.csv"
+    csv_file.write_text("name,type,status,latitude,longitude,approximate_location,operator,notes\n"
+                        "Pit 7,quarry,illegal,43.6,77.0,yes,,seen 2025\n", encoding="utf-8")
+    assert main(["monitor", "sources", "import", str(csv_file)]) == 0
+    geo = tmp_path / "sources.geojson"
+    geo.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [77.1, 43.8]},
+         "properties": {"name": "Dump 1", "type": "landfill", "status": "closed"}}]}), encoding="utf-8")
+    assert main(["monitor", "sources", "import", str(geo)]) == 0
+    capsys.readouterr()
+    assert main(["monitor", "sources", "list", "--format", "json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["sources"]}
+    assert set(rows) == {"Boiler 3", "Pit 7", "Dump 1"}
+    assert rows["Pit 7"]["approximate_location"] is True and rows["Dump 1"]["longitude"] == 77.1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,type,status\nX,factory,operating\n", encoding="utf-8")
+    assert main(["monitor", "sources", "import", str(bad)]) == 2
+    assert "type 'factory' is unknown" in capsys.readouterr().err
+
+
+def test_remove_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["monitor", "init"]) == 0
+    assert main(["monitor", "init", "--remove-demo"]) == 0
+    engine = make_engine()
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Site)) == 0
+        assert conn.scalar(select(func.count()).select_from(Measurement)) == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_report_is_offline_and_translated(lang: str, tmp_path: Path) -> None:
+    assert main(["monitor", "report", "--lang", lang, "--out", str(tmp_path)]) == 0
+    page = (tmp_path / f"monitoring-report.{lang}.html").read_text(encoding="utf-8")
+    assert page.count("<svg") >= 5  # map + time series
+    assert not re.search(r"(src|href)=['\"]https?://", page)  # nothing fetched from the network
+    assert "DEMO" in page
+    if lang == "kk":
+        assert "Экологиялық мониторинг есебі" in page and "кірпіш зауыты" in page
+    if lang == "ru":
+        assert "ПДК" in page
+
+
+def test_catalogues_have_the_same_keys() -> None:
+    root = Path(__file__).resolve().parents[2] / "src" / "jasyl" / "i18n"
+    keys = {lang: set(yaml.safe_load((root / f"monitor.{lang}.yaml").read_text(encoding="utf-8")))
+            for lang in ("en", "ru", "kk")}
+    assert keys["en"] == keys["ru"] == keys["kk"]
+
+
+def test_bad_database_url_is_an_input_error(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JASYL_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert main(["monitor", "status"]) == 2
+    err = capsys.readouterr().err
+    assert "JASYL_DB_URL" in err and "Traceback" not in err
