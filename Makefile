@@ -25,13 +25,23 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) postgres
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_planner.py
+
+# Best effort for the monitoring tests, which start a private PostgreSQL server from Debian's package:
+# install it when missing and running as root with apt-get; without network the tests skip with a reason.
+.PHONY: postgres
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    timeout 300 apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq postgresql >/dev/null 2>&1; } || \
+	  echo "postgres: PostgreSQL not installed; the PostgreSQL tests will be skipped"
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

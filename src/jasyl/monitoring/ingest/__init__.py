@@ -142,10 +142,9 @@ def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: in
     sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))}) "
            "ON CONFLICT DO NOTHING")
     for start in range(0, len(frame), CHUNK_ROWS):
-        chunk = frame.iloc[start:start + CHUNK_ROWS].copy()
-        times = db_times(conn, chunk["time_utc"])
-        chunk = chunk.astype(object)
-        chunk["time_utc"] = times
+        part = frame.iloc[start:start + CHUNK_ROWS]
+        chunk = part.drop(columns="time_utc").astype(object)  # Python ints/floats for the driver
+        chunk.insert(cols.index("time_utc"), "time_utc", db_times(conn, part["time_utc"]))
         if batch_id is None:
             chunk["batch_id"] = None
         conn.exec_driver_sql(sql, list(chunk.itertuples(index=False, name=None)))
