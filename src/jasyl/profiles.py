@@ -17,6 +17,7 @@ import yaml
 from jasyl.errors import InputError
 from jasyl.weather import (
     DEFAULT_SEED,
+    WEATHER_COLUMNS,
     MonthlyNormals,
     load_normals,
     parse_normals,
@@ -80,12 +81,16 @@ def normals_for_city(city: Any) -> MonthlyNormals:
     slug = str(getattr(city, "slug", "") or getattr(city, "name", "")).lower()
     res = resources.files("jasyl").joinpath("data", "weather", f"{slug}_normals.yaml")
     if embedded and res.is_file():
-        return parse_normals(yaml.safe_load(res.read_text(encoding="utf-8")), f"jasyl/data/weather/{slug}_normals.yaml")
+        label = f"jasyl/data/weather/{slug}_normals.yaml"
+        return parse_normals(yaml.safe_load(res.read_text(encoding="utf-8")), label)
     raise InputError(
         "the city has no weather data: no 'weather_normals' for a synthetic year",
         file=source_file or None,
         field="weather_normals",
-        fix="add 'weather_normals: <normals.yaml>' to the city file (docs/weather-and-profiles.md) or pass --weather FILE",
+        fix=(
+            "add 'weather_normals: <normals.yaml>' to the city file (docs/weather-and-profiles.md)"
+            " or pass --weather FILE"
+        ),
     )
 
 
@@ -97,7 +102,9 @@ def _load_city(city: Any) -> Any:
     return city
 
 
-def build_profiles(city: Any, weather: pd.DataFrame | str | Path | None = None, *, seed: int = DEFAULT_SEED) -> HourlyProfiles:
+def build_profiles(
+    city: Any, weather: pd.DataFrame | str | Path | None = None, *, seed: int = DEFAULT_SEED
+) -> HourlyProfiles:
     """Hourly supply capacity factors and demand (MW) of ``city`` for ``weather``.
 
     ``city`` is a :class:`jasyl.city.City` (or a name/path for :func:`jasyl.city.load_city`);
@@ -109,33 +116,41 @@ def build_profiles(city: Any, weather: pd.DataFrame | str | Path | None = None, 
 
     city = _load_city(city)
     loc = city.location
+    table: pd.DataFrame
     if weather is None:
-        weather = synthetic_year(loc, normals_for_city(city), seed=seed)
+        table = synthetic_year(loc, normals_for_city(city), seed=seed)
     elif isinstance(weather, str | Path):
-        weather = read_weather(weather, latitude=loc.latitude, longitude=loc.longitude, elevation_m=loc.elevation_m)
+        table = read_weather(weather, latitude=loc.latitude, longitude=loc.longitude, elevation_m=loc.elevation_m)
     else:
-        weather = weather.copy()
+        missing = [c for c in WEATHER_COLUMNS if c not in weather.columns]
+        if missing or len(weather) != 8760 or not isinstance(weather.index, pd.DatetimeIndex):
+            raise InputError(
+                f"the weather table is not a Weather table (missing {missing}, {len(weather)} rows)",
+                field="weather",
+                fix="read it with jasyl.weather.read_weather or make it with synthetic_year",
+            )
+        table = weather.copy()
         attrs = dict(weather.attrs)
         for key, value in (("latitude", loc.latitude), ("longitude", loc.longitude), ("elevation_m", loc.elevation_m)):
             if attrs.get(key) is None:
                 attrs[key] = value
-        weather.attrs = attrs
+        table.attrs = attrs
     supply = pd.DataFrame(
         {
-            "pv_fixed_cf": pv_capacity_factor(weather, UTILITY_FIXED),
-            "pv_tracking_cf": pv_capacity_factor(weather, TRACKING),
-            "pv_rooftop_cf": pv_capacity_factor(weather, ROOFTOP),
-            "wind_cf": wind_capacity_factor(weather),
+            "pv_fixed_cf": pv_capacity_factor(table, UTILITY_FIXED),
+            "pv_tracking_cf": pv_capacity_factor(table, TRACKING),
+            "pv_rooftop_cf": pv_capacity_factor(table, ROOFTOP),
+            "wind_cf": wind_capacity_factor(table),
         },
-        index=weather.index,
+        index=table.index,
     )
     fe = final_energy(city)
-    demand = build_demand(fe, weather, loc.timezone)
+    demand = build_demand(fe, table, loc.timezone)
     profiles = HourlyProfiles(
         supply=supply,
         demand=demand,
-        weather=weather,
-        temp_air_c=weather["temp_air_c"],
+        weather=table,
+        temp_air_c=table["temp_air_c"],
         city=str(getattr(city, "name", "")),
     )
     profiles.summary = summarize(profiles, fe)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from jasyl.supply.solar import (
-    PVSystemSpec,
     ROOFTOP,
     TRACKING,
     UTILITY_FIXED,
+    PVSystemSpec,
     optimal_tilt_deg,
     pv_capacity_factor,
 )
-from jasyl.supply.wind import WindFarmSpec, DEFAULT_WIND_FARM, wind_capacity_factor
+from jasyl.supply.wind import DEFAULT_WIND_FARM, WindFarmSpec, wind_capacity_factor
 
 __all__ = [
     "PVSystemSpec",

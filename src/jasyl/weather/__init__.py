@@ -44,7 +44,7 @@ def detect_format(path: str | Path) -> str:
     suffix = p.suffix.lower()
     with p.open("rb") as handle:
         head = handle.read(4096)
-    if head.startswith(b"\x89HDF") or head.startswith(b"CDF"):
+    if head.startswith((b"\x89HDF", b"CDF")):
         return "era5"
     if suffix in (".nc", ".nc4", ".netcdf"):
         return "era5"
@@ -59,7 +59,7 @@ def detect_format(path: str | Path) -> str:
     lines = text.splitlines()
     if len(lines) > 1 and "Date (MM/DD/YYYY)" in lines[1]:
         return "tmy3"
-    if suffix in (".csv", ".txt") or first.startswith("#") or first.startswith("time"):
+    if suffix in (".csv", ".txt") or first.startswith(("#", "time")):
         return "csv"
     raise InputError(
         "cannot tell the weather format from the file",

@@ -10,6 +10,7 @@ Layout::
     # time_label: start          (start = hour-beginning labels [default], end = hour-ending)
     # timezone: Asia/Almaty      (only if the times below carry no UTC offset)
     # source: free text
+    # synthetic: true            (the data were generated, not measured; shown as SYNTHETIC)
     time,ghi_w_m2,dni_w_m2,dhi_w_m2,temp_air_c,wind_speed_m_s,pressure_pa
     2025-01-01T00:00+05:00,0,0,0,-8.3,3.1,95000
     ...
@@ -35,7 +36,9 @@ from jasyl.weather.table import finalize
 
 __all__ = ["read_csv_weather", "HEADER_KEYS"]
 
-HEADER_KEYS = ("latitude", "longitude", "elevation_m", "wind_height_m", "time_label", "timezone", "source")
+HEADER_KEYS = (
+    "latitude", "longitude", "elevation_m", "wind_height_m", "time_label", "timezone", "source", "synthetic"
+)
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 
 
@@ -150,9 +153,11 @@ def read_csv_weather(
     lat = latitude if latitude is not None else _meta_float(meta, "latitude", file)
     lon = longitude if longitude is not None else _meta_float(meta, "longitude", file)
     elev = elevation_m if elevation_m is not None else _meta_float(meta, "elevation_m", file)
+    synthetic = meta.get("synthetic", "false").strip().lower() in ("true", "yes", "1")
     return finalize(
         frame,
         file=file,
+        synthetic=synthetic,
         source=meta.get("source") or f"CSV {file.name}",
         latitude=lat,
         longitude=lon,
@@ -173,7 +178,8 @@ def to_csv_text(weather: pd.DataFrame) -> str:
         if a.get(key) is not None:
             head.append(f"# {key}: {a[key]}")
     if a.get("synthetic"):
-        head.append("# SYNTHETIC weather (generated, not measured)")
+        head.append("# SYNTHETIC weather (generated from monthly climate normals, not measured)")
+        head.append("# synthetic: true")
     head.append("# time_label: start")
     body = weather.copy()
     body.index = pd.DatetimeIndex(body.index).strftime("%Y-%m-%dT%H:%MZ")

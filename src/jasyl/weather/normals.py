@@ -26,7 +26,7 @@ from jasyl.errors import SchemaError
 __all__ = ["MonthlyNormals", "load_normals", "parse_normals", "konaev_normals", "KONAEV_NORMALS_FILE"]
 
 KONAEV_NORMALS_FILE = "konaev_normals.yaml"
-_DEFAULT_DTR = (12.0,) * 12
+_DEFAULT_DTR: tuple[float, ...] = (12.0,) * 12
 
 
 @dataclass(frozen=True)

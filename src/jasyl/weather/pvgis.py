@@ -10,6 +10,7 @@ Wind ``WS10m`` is at 10 m; ``SP`` is the surface pressure in Pa.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -48,8 +49,11 @@ def read_pvgis_weather(path: str | Path, *, pvgis_format: str, fill_gaps_hours: 
         frame["dhi_w_m2"] = data["dhi"].astype(float)
     if "pressure" in data:
         frame["pressure_pa"] = data["pressure"].astype(float)
-    inputs = meta.get("inputs", {}) if isinstance(meta, dict) else {}
-    loc = inputs.get("location", inputs)
+    inputs: dict[str, Any] = {}
+    if isinstance(meta, dict) and isinstance(meta.get("inputs"), dict):
+        inputs = meta["inputs"]
+    loc = inputs.get("location") if isinstance(inputs.get("location"), dict) else inputs
+    assert isinstance(loc, dict)
     lat = loc.get("latitude")
     lon = loc.get("longitude")
     elev = loc.get("elevation")
