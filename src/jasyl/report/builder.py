@@ -1,0 +1,117 @@
+"""Assemble the HTML report from a :class:`ReportContext` (Jinja2 template, inline CSS and SVG)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+from jasyl.report.context import ReportContext, ReportFigure, ReportSection
+from jasyl.report.figures import all_figures, utc_offset_text
+from jasyl.report.locator import osm_link
+from jasyl.report.summary import build_list, ev_shares, key_figures
+
+__all__ = ["build_report", "template_environment", "sources_list", "TEMPLATE"]
+
+TEMPLATE = "report.html.j2"
+
+
+def template_environment() -> jinja2.Environment:
+    """Jinja2 environment over ``jasyl/report/templates`` (autoescaped; undefined names fail)."""
+    root = resources.files("jasyl.report").joinpath("templates")
+
+    def load(name: str) -> str:
+        return root.joinpath(name).read_text(encoding="utf-8")
+
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(load),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def sources_list(ctx: ReportContext) -> list[dict[str, Any]]:
+    """Assumptions of the plan and factors of the inventory, each with its source."""
+    out: list[dict[str, Any]] = []
+    for item in ctx.result.assumptions:
+        out.append({"group": "plan", "name": str(item.get("name", "")), "value": item.get("value"),
+                    "unit": str(item.get("unit", "") or ""), "source": str(item.get("source", "") or "")})
+    for name, factor in ctx.inventory.factors.items():
+        year = factor.get("year")
+        source = str(factor.get("source", ""))
+        out.append({"group": "inventory", "name": f"{name}_tco2e_per_mwh", "value": factor.get("value"),
+                    "unit": "tCO2e/MWh", "source": source + (f"; year {year}" if year else "")})
+    return out
+
+
+def _value_text(ctx: ReportContext, value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | float):
+        return ctx.labels.sig(float(value)) if math.isfinite(float(value)) else "—"
+    return str(value)
+
+
+def build_report(ctx: ReportContext, extra_sections: Sequence[ReportSection] = (),
+                 figures: dict[str, ReportFigure] | None = None) -> str:
+    """The complete, self-contained HTML report.
+
+    ``extra_sections`` (e.g. the MACC and the pathway) are rendered after the main plots and before
+    the sources, in the given order, inside the template block ``extra_sections``.
+    """
+    lab, res = ctx.labels, ctx.result
+    figs = figures if figures is not None else all_figures(ctx)
+    population = float(ctx.city.population.value)
+    inv_sectors = ctx.inventory.sectors()
+    inventory_rows = [
+        {
+            "gpc_ref": r.gpc_ref,
+            "sector": lab.sector(str(r.sector)),
+            "subsector": lab.sector(str(r.subsector)),
+            "scope": int(r.scope),
+            "tco2e": lab.num(float(r.tco2e)) if not r.notation else str(r.notation),
+            "share": lab.num(100.0 * float(r.tco2e) / ctx.inventory.total_tco2e, 1)
+            if not r.notation and ctx.inventory.total_tco2e > 0 else "",
+        }
+        for r in inv_sectors.itertuples(index=False)
+        if not r.notation and float(r.tco2e) > 0
+    ]
+    env = template_environment()
+    template = env.get_template(TEMPLATE)
+    context = {
+        "lang": lab.lang,
+        "t": lab.t,
+        "num": lab.num,
+        "sig": lab.sig,
+        "tech": lab.tech,
+        "sector": lab.sector,
+        "unit": lab.unit,
+        "vehicle": lab.vehicle,
+        "value_text": lambda v: _value_text(ctx, v),
+        "city_name": ctx.city.display_name(lab.lang),
+        "city": ctx.city,
+        "result": res,
+        "inventory": ctx.inventory,
+        "inventory_rows": inventory_rows,
+        "inventory_by_sector": ctx.inventory.by_sector(),
+        "figures": figs,
+        "key": key_figures(res, population),
+        "build": build_list(res),
+        "ev_shares": ev_shares(res),
+        "population": population,
+        "generated": lab.datetime(ctx.generated_utc),
+        "generated_date": lab.date(ctx.generated_utc),
+        "timezone_text": utc_offset_text(ctx),
+        "osm_link": osm_link(ctx.city.location.latitude, ctx.city.location.longitude),
+        "sources": sources_list(ctx),
+        "extra_sections": list(extra_sections),
+        "options": ctx.options,
+        "full_year": res.hours in (0, 8760) or len(res.dispatch) >= 8760,
+        "math": math,
+    }
+    return template.render(**context)
