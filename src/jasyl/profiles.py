@@ -120,7 +120,7 @@ def build_profiles(
     if weather is None:
         table = synthetic_year(loc, normals_for_city(city), seed=seed)
     elif isinstance(weather, str | Path):
-        table = read_weather(weather, latitude=loc.latitude, longitude=loc.longitude, elevation_m=loc.elevation_m)
+        table = read_weather(weather, fallback_location=(loc.latitude, loc.longitude, loc.elevation_m))
     else:
         missing = [c for c in WEATHER_COLUMNS if c not in weather.columns]
         if missing or len(weather) != 8760 or not isinstance(weather.index, pd.DatetimeIndex):

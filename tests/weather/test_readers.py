@@ -303,3 +303,18 @@ def test_missing_file_and_unknown_format(tmp_path: Path) -> None:
     p.write_bytes(b"\x00\x01binary")
     with pytest.raises(InputError, match="format"):
         read_weather(p)
+
+
+def test_csv_without_coordinates_uses_the_fallback(tmp_path: Path, ref: pd.DataFrame) -> None:
+    lines = [line for line in csv_lines(ref) if not line.startswith(("# latitude", "# longitude"))]
+    # drop DNI/DHI too: they must be derived from GHI at the fallback location
+    head_idx = next(i for i, line in enumerate(lines) if line.startswith("time,"))
+    rows = [",".join(np.array(line.split(","))[[0, 1, 4, 5]]) for line in lines[head_idx:]]
+    path = write_csv(tmp_path / "bare.csv", lines[:head_idx] + rows)
+    err = _error(path)
+    assert "location" in err.message
+    w = read_weather(path, fallback_location=(43.88, 77.08, 480.0))
+    assert w.attrs["latitude"] == 43.88
+    assert any("Erbs" in n for n in w.attrs["notes"])
+    # the derived split is close to the reference's own Erbs split
+    assert w["dni_w_m2"].sum() == pytest.approx(ref["dni_w_m2"].sum(), rel=0.01)

@@ -119,12 +119,12 @@ def profiles_command(
         table = read_weather(
             weather,
             weather_format,
-            latitude=lat if lat is not None else c.location.latitude,
-            longitude=lon if lon is not None else c.location.longitude,
-            elevation_m=c.location.elevation_m if lat is None else None,
+            latitude=lat,
+            longitude=lon,
             wind_height_m=wind_height,
             fill_gaps_hours=fill_gaps,
             year=year,
+            fallback_location=(c.location.latitude, c.location.longitude, c.location.elevation_m),
         )
     profiles = build_profiles(c, table, seed=DEFAULT_SEED if seed is None else seed)
     files = write_profiles(profiles, out, parquet=parquet)

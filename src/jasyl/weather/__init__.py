@@ -78,6 +78,7 @@ def read_weather(
     wind_height_m: float | None = None,
     fill_gaps_hours: int = 0,
     year: int | None = None,
+    fallback_location: tuple[float, float, float] | None = None,
 ) -> pd.DataFrame:
     """Read a weather file into the validated Weather table.
 
@@ -85,6 +86,8 @@ def read_weather(
     grid point and locate a CSV without coordinates; ``wind_height_m`` states the CSV wind height;
     ``fill_gaps_hours`` lets gaps up to that many hours be interpolated (default: none, gaps are
     errors); ``year`` selects one UTC year of a multi-year CSV or ERA5 file.
+    ``fallback_location`` (latitude, longitude, elevation_m), e.g. the city's, is used only where
+    neither the options nor the file give a location (CSV without coordinates, ERA5 grid).
     """
     from jasyl.weather.csvfile import read_csv_weather
     from jasyl.weather.epw import read_epw_weather
@@ -98,6 +101,7 @@ def read_weather(
     if fill_gaps_hours < 0:
         raise InputError("fill_gaps_hours must be >= 0", field="fill_gaps_hours")
     fmt = (format or detect_format(p)).lower()
+    fb_lat, fb_lon, fb_elev = fallback_location if fallback_location is not None else (None, None, None)
     if fmt == "epw":
         return read_epw_weather(p, fill_gaps_hours=fill_gaps_hours)
     if fmt == "tmy3":
@@ -105,13 +109,24 @@ def read_weather(
     if fmt in ("pvgis-csv", "pvgis-json"):
         return read_pvgis_weather(p, pvgis_format=fmt.split("-")[1], fill_gaps_hours=fill_gaps_hours)
     if fmt == "era5":
+        explicit = latitude is not None and longitude is not None
         return read_era5_weather(
-            p, latitude=latitude, longitude=longitude, elevation_m=elevation_m,
-            fill_gaps_hours=fill_gaps_hours, year=year,
+            p,
+            latitude=latitude if explicit else fb_lat,
+            longitude=longitude if explicit else fb_lon,
+            elevation_m=elevation_m if elevation_m is not None or explicit else fb_elev,
+            fill_gaps_hours=fill_gaps_hours,
+            year=year,
         )
     if fmt == "csv":
         return read_csv_weather(
-            p, latitude=latitude, longitude=longitude, elevation_m=elevation_m,
-            wind_height_m=wind_height_m, fill_gaps_hours=fill_gaps_hours, year=year,
+            p,
+            latitude=latitude,
+            longitude=longitude,
+            elevation_m=elevation_m,
+            wind_height_m=wind_height_m,
+            fill_gaps_hours=fill_gaps_hours,
+            year=year,
+            fallback_location=fallback_location,
         )
     raise InputError(f"unknown weather format '{format}'", field="format", fix=f"one of {', '.join(FORMATS)}")

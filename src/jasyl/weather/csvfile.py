@@ -62,8 +62,10 @@ def read_csv_weather(
     wind_height_m: float | None = None,
     fill_gaps_hours: int = 0,
     year: int | None = None,
+    fallback_location: tuple[float, float, float] | None = None,
 ) -> pd.DataFrame:
-    """Read a jasyl weather CSV; options override the ``# key: value`` header lines."""
+    """Read a jasyl weather CSV; options override the ``# key: value`` header lines, which override
+    ``fallback_location`` (latitude, longitude, elevation_m)."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8-sig")
@@ -153,6 +155,10 @@ def read_csv_weather(
     lat = latitude if latitude is not None else _meta_float(meta, "latitude", file)
     lon = longitude if longitude is not None else _meta_float(meta, "longitude", file)
     elev = elevation_m if elevation_m is not None else _meta_float(meta, "elevation_m", file)
+    if fallback_location is not None and lat is None and lon is None:
+        lat, lon = fallback_location[0], fallback_location[1]
+        if elev is None:
+            elev = fallback_location[2]
     synthetic = meta.get("synthetic", "false").strip().lower() in ("true", "yes", "1")
     return finalize(
         frame,
