@@ -25,7 +25,7 @@ from jasyl.errors import JasylError
 __all__ = ["app", "main", "err_console"]
 
 #: Command modules under jasyl.commands, each with ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ("inventory", "monitor", "profiles", "plan")
+COMMAND_MODULES: tuple[str, ...] = ("inventory", "monitor", "profiles", "plan", "macc", "pathway")
 
 app = typer.Typer(
     name="jasyl",
