@@ -23,6 +23,14 @@ KEYS = (
 )
 
 
+def _transport_electricity() -> float:
+    from jasyl.city import load_city
+    from jasyl.inventory import final_energy
+
+    fe = final_energy(load_city())
+    return float(fe[(fe["sector"] == "transport") & (fe["carrier"] == "grid_electricity")]["energy_mwh"].sum())
+
+
 def test_json_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "prof"
     assert main(["profiles", "--format", "json", "--out", str(out)]) == 0
@@ -37,7 +45,14 @@ def test_json_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert len(supply) == 8760
     assert supply["pv_fixed_cf"].sum() == pytest.approx(data["pv_specific_yield_kwh_per_kwp"], rel=1e-4)
     demand = pd.read_csv(out / "demand.csv", index_col=0)
-    assert demand["heat_district_mw"].sum() == pytest.approx(data["demand_mwh"]["heat_district_mw"], rel=1e-4)
+    assert demand["heat_district_mw"].sum() == pytest.approx(data["demand_mwh"]["district_heat"], rel=1e-4)
+    assert data["demand_columns_mwh"]["elec_residential_mw"] == pytest.approx(
+        data["final_energy_mwh_by_carrier"]["grid_electricity"]
+        - data["demand_columns_mwh"]["elec_commercial_mw"]
+        - data["demand_columns_mwh"]["elec_industry_mw"]
+        - _transport_electricity(),
+        rel=1e-4,
+    )
 
 
 def test_parquet_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -185,6 +185,15 @@ def summarize(p: HourlyProfiles, final_energy: pd.DataFrame) -> dict[str, Any]:
         "mean_temperature_c": round(float(w["temp_air_c"].mean()), 2),
         "heating_degree_days": round(float(d.attrs.get("heating_degree_days", 0.0)), 0),
         "heating_season_days": round(float(d["heating_season"].sum()) / 24.0, 1),
-        "demand_mwh": {c: round(float(d[c].sum()), 1) for c in d.columns if c.endswith("_mw")},
+        "demand_mwh": {
+            "electricity_existing": round(
+                float(d[["elec_residential_mw", "elec_commercial_mw", "elec_industry_mw"]].to_numpy().sum()), 1
+            ),
+            "district_heat": round(float(d["heat_district_mw"].sum()), 1),
+            "individual_heat_useful": round(float(d["heat_individual_mw"].sum()), 1),
+            "industry_heat_useful": round(float(d["heat_industry_mw"].sum()), 1),
+            "transport_ev_electricity": round(float(d["transport_ev_mw"].sum()), 1),
+        },
+        "demand_columns_mwh": {c: round(float(d[c].sum()), 1) for c in d.columns if c.endswith("_mw")},
         "final_energy_mwh_by_carrier": {str(k): round(float(v), 1) for k, v in carriers.items()},
     }

@@ -74,8 +74,8 @@ def _table(summary: dict[str, Any], console: Console) -> None:
     for name, value in rows:
         table.add_row(name, value)
     table.add_section()
-    for col, mwh in summary["demand_mwh"].items():
-        table.add_row(col.removesuffix("_mw") + ", MWh/yr", f"{mwh:,.0f}")
+    for name, mwh in summary["demand_mwh"].items():
+        table.add_row(name.replace("_", " ") + ", MWh/yr", f"{mwh:,.0f}")
     console.print(table)
 
 
