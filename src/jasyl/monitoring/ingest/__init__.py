@@ -139,7 +139,7 @@ def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: in
     # and PostgreSQL); times in the storage format of SQLAlchemy's DateTime type
     cols = list(frame.columns)
     ph = placeholder(conn)
-    sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))}) "
+    sql = (f"INSERT INTO {Measurement.__tablename__} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))}) "
            "ON CONFLICT DO NOTHING")
     for start in range(0, len(frame), CHUNK_ROWS):
         part = frame.iloc[start:start + CHUNK_ROWS]
