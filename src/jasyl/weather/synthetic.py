@@ -11,7 +11,9 @@ Steps (all vectorised, fixed seed, ~0.2 s):
 3. Hourly clearness: an AR(1) hourly noise (correlation 0.8) on the day's clearness; each day is
    rescaled to its daily total; hourly GHI is capped at 1.1 x clear sky. Months are then rescaled
    so monthly GHI equals the normals (iterated with the cap).
-4. DNI/DHI: Erbs decomposition (pvlib).
+4. DNI/DHI: Perez DIRINDEX decomposition (pvlib), which uses the clear-sky DNI; Erbs (used by the
+   readers for files without DNI/DHI) makes clear hours about twice as diffuse as the clear-sky
+   model and would understate beam irradiance and tracking gains.
 5. Temperature: a periodic spline through the monthly means, an AR(1) daily anomaly (lag-1 0.7,
    larger in cold months, sunny days warmer in summer and colder in winter), a diurnal cosine with
    the month's diurnal range (scaled by the day's clearness) peaking at 15 h solar time, then
@@ -37,7 +39,7 @@ from scipy.special import expit, logit, ndtr
 
 from jasyl.errors import InputError
 from jasyl.weather.normals import MonthlyNormals
-from jasyl.weather.table import decompose_ghi, solar_position_midhour, typical_index
+from jasyl.weather.table import solar_position_midhour, typical_index
 
 __all__ = ["synthetic_year", "DEFAULT_SEED", "FALLBACK_LINKE_TURBIDITY"]
 
@@ -67,8 +69,39 @@ def _clear_sky(index: pd.DatetimeIndex, lat: float, lon: float, elev: float) -> 
             pos["apparent_zenith"].to_numpy(), am_abs, lt, altitude=elev, dni_extra=dni_extra
         )
     ghi_cs = np.nan_to_num(np.asarray(cs["ghi"], dtype=float), nan=0.0)
-    out = pd.DataFrame({"ghi": ghi_cs}, index=index)
+    dni_cs = np.nan_to_num(np.asarray(cs["dni"], dtype=float), nan=0.0)
+    out = pd.DataFrame({"ghi": ghi_cs, "dni": dni_cs}, index=index)
     return out, pos, note
+
+
+def _split_dirindex(
+    ghi: pd.Series, cs: pd.DataFrame, pos: pd.DataFrame, elev: float
+) -> tuple[pd.Series, pd.Series]:
+    """DNI/DHI with Perez's DIRINDEX (pvlib), which uses the clear-sky DNI we already have.
+
+    Erbs, applied to clear-sky hours here, gives about twice the clear-sky diffuse share of the
+    Ineichen model (22 % against 11 % of annual clear-sky GHI at Konaev), so a synthetic year split
+    with Erbs would be too diffuse for a dry climate; DIRINDEX keeps clear hours clear.
+    """
+    import pvlib
+
+    index = pd.DatetimeIndex(ghi.index)
+    mid = index + pd.Timedelta(minutes=30)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dni = pvlib.irradiance.dirindex(
+            pd.Series(ghi.to_numpy(), index=mid),
+            pd.Series(cs["ghi"].to_numpy(), index=mid),
+            pd.Series(cs["dni"].to_numpy(), index=mid),
+            pd.Series(pos["zenith"].to_numpy(), index=mid),
+            mid,
+            pressure=float(pvlib.atmosphere.alt2pres(elev)),
+        )
+    dni_v = np.clip(np.nan_to_num(np.asarray(dni, dtype=float), nan=0.0), 0.0, 1400.0)
+    dni_v = np.where(pos["zenith"].to_numpy() < 87.0, dni_v, 0.0)
+    cosz = np.clip(np.cos(np.radians(pos["zenith"].to_numpy())), 0.0, None)
+    dni_v = np.minimum(dni_v, ghi.to_numpy() / np.maximum(cosz, 0.065))
+    dhi_v = np.clip(ghi.to_numpy() - dni_v * cosz, 0.0, None)
+    return pd.Series(dni_v, index=index), pd.Series(dhi_v, index=index)
 
 
 def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
@@ -168,7 +201,7 @@ def _synthetic_cached(lat: float, lon: float, elev: float, normals: MonthlyNorma
         ghi = ghi * (target_wh / np.maximum(msum, 1e-9))[month]
     ghi = np.where(ghi_cs > 0, ghi, 0.0)
     ghi_s = pd.Series(ghi, index=index)
-    dni, dhi = decompose_ghi(ghi_s, lat, lon, elev)
+    dni, dhi = _split_dirindex(ghi_s, cs, pos, elev)
 
     # --- temperature
     t_norm = np.asarray(normals.temp_c)
