@@ -18,8 +18,10 @@ from jasyl.monitoring.indices import (
 
 
 def test_epa_tad_worked_example() -> None:
-    # EPA Technical Assistance Document for the Reporting of Daily Air Quality (EPA-454/B-18-007 and
-    # EPA-454/B-24-002), "Calculating the AQI": 8-hour ozone 0.07853 ppm is truncated to 0.078 ppm,
+    # The multi-pollutant example of the EPA Technical Assistance Document for the Reporting of Daily
+    # Air Quality (EPA-454/B-18-007, section "Calculating the AQI"; the 2024 edition EPA-454/B-24-002
+    # keeps the method), as recalled - the PDF could not be re-read here, so the arithmetic is spelt
+    # out to be checked by hand against table 6: 8-hour ozone 0.07853 ppm is truncated to 0.078 ppm,
     # AQI = (150-101)/(0.085-0.071) * (0.078-0.071) + 101 = 125.5 -> 126; with PM2.5 35.9 ug/m3 (102)
     # and CO 8.4 ppm (90) the reported AQI is 126, ozone.
     assert aqi_sub_index("o3_8h", 0.07853, native_units=True) == 126
@@ -50,9 +52,23 @@ def test_gas_conversion_and_undefined_segments() -> None:
     # 8-hour ozone has no breakpoint above 0.200 ppm and 1-hour ozone none below 0.125 ppm
     assert aqi_sub_index("o3_8h", 0.25, native_units=True) is None
     assert aqi_sub_index("o3_1h", 0.1, native_units=True) is None
-    # SO2 1-hour above 304 ppb is not used: the 24-hour value defines AQI >= 200
+    # SO2: a daily maximum 1-hour value >= 305 ppb gives 200; the 24-hour mean defines higher values
+    assert aqi_sub_index("so2_1h", 400, native_units=True) == 200
     res = aqi({"so2_1h": 400.0, "so2_24h": 350.0}, native_units=True)
     assert res.pollutant == "so2_24h" and 201 <= res.index <= 300
+    assert aqi({"so2_1h": 400.0}, native_units=True).index == 200
+
+
+@pytest.mark.parametrize(("key", "conc", "expected"), [
+    # segment ends of the 2024 table (cross-checked with openaq/aqi-hub docs/data/us/breakpoints.csv)
+    ("pm10_24h", 54, 50), ("pm10_24h", 55, 51), ("pm10_24h", 604, 500),
+    ("co_8h", 4.4, 50), ("co_8h", 4.5, 51), ("co_8h", 50.4, 500),
+    ("no2_1h", 53, 50), ("no2_1h", 360, 150), ("no2_1h", 2049, 500),
+    ("o3_8h", 0.054, 50), ("o3_8h", 0.2, 300), ("o3_1h", 0.125, 101), ("o3_1h", 0.604, 500),
+    ("so2_1h", 35, 50), ("so2_1h", 304, 200), ("so2_24h", 1004, 500),
+])
+def test_segment_ends(key: str, conc: float, expected: int) -> None:
+    assert aqi_sub_index(key, conc, native_units=True) == expected
 
 
 def test_kazhydromet_si_borovoe_example() -> None:

@@ -68,6 +68,10 @@ def aqi_sub_index(key: str, concentration: float, *, native_units: bool = False)
     if conc < 0 or math.isnan(conc):
         return None
     c = _truncate(conc, int(spec["truncate"]))
+    if key == "so2_1h" and c >= 305:
+        # EPA TAD 2024: 1-hour SO2 does not define AQI above 200; a daily maximum 1-hour value of
+        # 305 ppb or more gets 200 (the 24-hour mean decides higher values)
+        return 200
     cats = load_data("aqi_us_epa.yaml")["categories"]
     segments = [(bp, cat) for bp, cat in zip(spec["breakpoints"], cats, strict=True) if bp is not None]
     chosen = None
@@ -100,9 +104,7 @@ def aqi(concentrations: Mapping[str, float | None], *, native_units: bool = Fals
         value = aqi_sub_index(key, conc, native_units=native_units)
         if value is not None:
             subs[key] = value
-    # 8-hour and 1-hour ozone: the higher one counts; SO2 1-h only below 200, 24-h from 200 up
-    if "so2_1h" in subs and subs["so2_1h"] > 200:
-        subs.pop("so2_1h")
+    # 8-hour and 1-hour ozone: the higher one counts (the maximum below does that)
     if not subs:
         return AqiResult(None, None, None, None, {})
     pollutant, index = max(subs.items(), key=lambda kv: kv[1])

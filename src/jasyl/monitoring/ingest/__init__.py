@@ -66,7 +66,9 @@ def ingest_file(engine: Engine, path: str | Path, fmt: str, *, partial: bool = F
         raise InputError(f"unknown format '{fmt}'", field="--format", fix=f"use one of {', '.join(FORMATS)}")
     parsed: ParsedFile = read_file(path, fmt, site=site, period_s=period_s)
     good, errors, n_dup_file = validate(parsed, conditions)
-    rows_read = len(good) + n_dup_file + len({e.line for e in errors}) if errors else len(good) + n_dup_file
+    # values read = value rows of the file + lines rejected before they became rows (malformed lines)
+    parsed_lines = set(parsed.rows["line"].tolist()) if not parsed.rows.empty else set()
+    rows_read = len(parsed.rows) + len({e.line for e in parsed.errors if e.line not in parsed_lines})
     if errors and not partial:
         raise IngestError(str(path), errors, rows_read)
     report = IngestReport(file=str(path), format=fmt, rows_read=rows_read, rows_inserted=0,
