@@ -192,6 +192,19 @@ def test_epw_missing_code_is_a_gap(tmp_path: Path, ref: pd.DataFrame) -> None:
     assert read_weather(path, fill_gaps_hours=1)["ghi_w_m2"].notna().all()
 
 
+def test_epw_subhourly_rejected(tmp_path: Path, ref: pd.DataFrame) -> None:
+    path = write_epw(tmp_path / "sub.epw", ref)
+    lines = path.read_text().splitlines()
+    half = []
+    for line in lines[8:]:
+        f = line.split(",")
+        half.append(",".join(f[:4] + ["30"] + f[5:]))
+        half.append(line)
+    path.write_text("\n".join(lines[:8] + half) + "\n")
+    err = _error(path)
+    assert "non-hourly" in err.message
+
+
 def test_epw_garbage(tmp_path: Path) -> None:
     path = tmp_path / "bad.epw"
     path.write_text("LOCATION,x\nnot an epw\n")

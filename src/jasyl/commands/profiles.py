@@ -36,6 +36,21 @@ def _frame_bytes(frame: pd.DataFrame, parquet: bool) -> bytes:
     return out.to_csv(float_format="%.6g", lineterminator="\n").encode("utf-8")
 
 
+def _readme(profiles: Any, ext: str) -> str:
+    s = profiles.summary
+    label = "SYNTHETIC weather (generated from monthly climate normals, not measured)\n\n" if profiles.synthetic else ""
+    return (
+        f"{label}Hourly profiles of {s['city']} made by 'jasyl profiles'.\n"
+        f"Weather: {s['weather_source']}\n"
+        "Times: UTC, each row labelled by the start of its hour; 8760 rows.\n"
+        f"supply.{ext}: capacity factors 0..1 (pv_fixed_cf per kWp DC at the optimal tilt, pv_tracking_cf,"
+        " pv_rooftop_cf, wind_cf per MW of turbines after farm losses).\n"
+        f"demand.{ext}: MW (= MWh in the hour); annual sums equal the city's final energy"
+        " (times stated efficiencies for useful heat); see docs/weather-and-profiles.md.\n"
+        "summary.json: annual figures.\n"
+    )
+
+
 def write_profiles(profiles: Any, out: Path, parquet: bool = False) -> list[Path]:
     """Write supply, demand, weather and summary into ``out`` atomically (all or nothing)."""
     from jasyl.weather.csvfile import to_csv_text
@@ -48,10 +63,11 @@ def write_profiles(profiles: Any, out: Path, parquet: bool = False) -> list[Path
         (stage / f"demand.{ext}").write_bytes(_frame_bytes(profiles.demand, parquet))
         weather_name = "weather_SYNTHETIC.csv" if synthetic else "weather.csv"
         (stage / weather_name).write_text(to_csv_text(profiles.weather), encoding="utf-8")
+        (stage / "README.txt").write_text(_readme(profiles, ext), encoding="utf-8")
         (stage / "summary.json").write_text(
             json.dumps(profiles.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        names = [f"supply.{ext}", f"demand.{ext}", weather_name, "summary.json"]
+        names = [f"supply.{ext}", f"demand.{ext}", weather_name, "README.txt", "summary.json"]
     return [out / n for n in names]
 
 

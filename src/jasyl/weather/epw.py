@@ -34,6 +34,13 @@ def read_epw_weather(path: str | Path, *, fill_gaps_hours: int = 0) -> pd.DataFr
             file=file,
             fix="give an EnergyPlus .epw file (8 header lines, then hourly rows)",
         ) from None
+    if len(data) > 8784:
+        raise InputError(
+            f"non-hourly step: the file has {len(data)} data rows (sub-hourly EPW); jasyl needs hourly data",
+            file=file,
+            field="time",
+            fix="export an hourly EPW (8760 rows) or aggregate to hourly means",
+        )
     data = data.copy()
     for col, code in _MISSING.items():
         if col in data:
