@@ -193,6 +193,14 @@ def build_context(city: City | str | None = None, library: MeasureLibrary | None
         energy_inventory_t=math.fsum(energy_rows["tco2e"]),
         waste_t=waste,
     )
+    missing = sorted({k[1] for k in rows if k[1] not in ctx.prices and k[1] != HEAT})
+    if missing:
+        raise InputError(
+            f"no price for {', '.join(missing)} (used in {city.name})",
+            file=library.source_file,
+            field=f"prices.{missing[0]}",
+            fix="add a price in USD per MWh (with its source) for every carrier the city uses",
+        )
     for m in library.measures:
         units = _max_units(ctx, m)
         if units > 0:

@@ -230,6 +230,11 @@ class Uptake(_Strict):
     addressed_fraction: Num | None = None
     vehicles: bool = False
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty(cls, data: Any) -> Any:
+        return {} if data is None else data
+
     @model_validator(mode="after")
     def _one(self) -> Uptake:
         given = [self.max_units is not None, self.addressed_mwh_per_unit is not None, self.vehicles]
@@ -434,6 +439,8 @@ def _schema_error(exc: ValidationError, label: str, data: Any) -> SchemaError:
             msg = "required field is missing"
         elif err["type"] == "extra_forbidden":
             msg = "unknown field"
+        elif err["type"] == "model_type":
+            msg = f"expected a mapping of fields here, got {err.get('input')!r}"
         elif err["type"] in ("float_parsing", "float_type"):
             msg = f"expected a number, got {err.get('input')!r}"
         problems.append((_format_loc(loc, data), msg))
@@ -457,7 +464,7 @@ def _catalogue() -> Any:
         return None
 
 
-def _apply_catalogue(lib: MeasureLibrary, label: str) -> MeasureLibrary:
+def _apply_catalogue(lib: MeasureLibrary, label: str, *, override_prices: bool = True) -> MeasureLibrary:
     cat = _catalogue()
     if cat is None:
         return lib
@@ -510,25 +517,35 @@ def _apply_catalogue(lib: MeasureLibrary, label: str) -> MeasureLibrary:
             "cost_source": note,
         }
         measures.append(m.model_copy(update=changes))
-    prices = dict(lib.prices)
-    prices["grid_electricity"] = Num(value=cat.import_price_usd_per_mwh, source=f"{src}: grid.import_price_usd_per_mwh")
-    prices["export_electricity"] = Num(
-        value=cat.export_price_usd_per_mwh, source=f"{src}: grid.export_price_usd_per_mwh"
-    )
+    catalogue_prices = {
+        "grid_electricity": Num(value=cat.import_price_usd_per_mwh, source=f"{src}: grid.import_price_usd_per_mwh"),
+        "export_electricity": Num(value=cat.export_price_usd_per_mwh, source=f"{src}: grid.export_price_usd_per_mwh"),
+    }
     for fuel, price in cat.fuel_price_usd_per_mwh.items():
         if fuel in CARRIERS:
-            prices[fuel] = Num(value=price, source=f"{src}: fuels.{fuel}.price_usd_per_mwh")
+            catalogue_prices[fuel] = Num(value=price, source=f"{src}: fuels.{fuel}.price_usd_per_mwh")
+    if override_prices:
+        prices = {**lib.prices, **catalogue_prices}
+        rate = Num(value=cat.discount_rate, source=f"{src}: discount_rate")
+        prices_source = src
+    else:
+        # a user's own file keeps its prices and discount rate; the catalogue only fills missing prices
+        prices = {**catalogue_prices, **lib.prices}
+        rate = lib.discount_rate
+        prices_source = f"{label} (missing prices from the {src})"
     return lib.model_copy(
         update={
             "measures": measures,
             "prices": prices,
-            "discount_rate": Num(value=cat.discount_rate, source=f"{src}: discount_rate"),
-            "prices_source": src,
+            "discount_rate": rate,
+            "prices_source": prices_source,
         }
     )
 
 
-def parse_measures(text: str, label: str = "<measures>", *, use_catalogue: bool = True) -> MeasureLibrary:
+def parse_measures(
+    text: str, label: str = "<measures>", *, use_catalogue: bool = True, override_prices: bool = False
+) -> MeasureLibrary:
     """Parse and validate measures YAML; errors name ``label``, the measure and the field."""
     try:
         data = yaml.safe_load(text)
@@ -550,14 +567,14 @@ def parse_measures(text: str, label: str = "<measures>", *, use_catalogue: bool 
     except ValidationError as exc:
         raise _schema_error(exc, label, data) from None
     lib = lib.model_copy(update={"source_file": label})
-    return _apply_catalogue(lib, label) if use_catalogue else lib
+    return _apply_catalogue(lib, label, override_prices=override_prices) if use_catalogue else lib
 
 
 def load_measures(path: str | Path | None = None, *, use_catalogue: bool = True) -> MeasureLibrary:
     """Load the measures library (default: the embedded ``jasyl/data/measures.yaml``)."""
     if path is None:
         text = (resources.files("jasyl") / "data" / "measures.yaml").read_text(encoding="utf-8")
-        return parse_measures(text, "<embedded>/measures.yaml", use_catalogue=use_catalogue)
+        return parse_measures(text, "<embedded>/measures.yaml", use_catalogue=use_catalogue, override_prices=True)
     p = Path(path)
     if not p.exists():
         raise SchemaError("file not found", file=p, field="--measures", fix="give the path of a measures YAML file")

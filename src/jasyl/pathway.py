@@ -304,7 +304,12 @@ def build_pathway(
                 wanted = min(mu, mu * (year - start + 1) / rollout)
                 units[m.id] = max(units[m.id], wanted)
         target = allowed[year]
-        if emissions(year, units) > target + tol:
+        # walk the merit order; a step that avoids nothing now (electrification before the electricity is
+        # clean) is skipped and tried again in the next pass, after the supply steps behind it
+        for _pass in range(4):
+            if emissions(year, units) <= target + tol:
+                break
+            changed = False
             for idx, (m, share) in enumerate(steps):
                 mu = max_units(m, year)
                 filled_before = sum(s for mm, s in steps[:idx] if mm.id == m.id) * mu
@@ -315,7 +320,8 @@ def build_pathway(
                 trial[m.id] = step_top
                 now, after = emissions(year, units), emissions(year, trial)
                 if after >= now - tol:
-                    continue  # this step avoids nothing in this year's balance: do not build it
+                    continue  # avoids nothing in this year's balance (yet): do not build it
+                changed = True
                 if after > target + tol:
                     units = trial
                     continue
@@ -328,6 +334,8 @@ def build_pathway(
                     else:
                         hi = mid
                 units[m.id] = hi
+                break
+            if not changed:
                 break
         built: dict[str, float] = {}
         invest: dict[str, float] = {}
