@@ -36,17 +36,30 @@ def template_environment() -> jinja2.Environment:
 
 
 def sources_list(ctx: ReportContext) -> list[dict[str, Any]]:
-    """Assumptions of the plan and factors of the inventory, each with its source."""
-    out: list[dict[str, Any]] = []
+    """Assumptions of the plan and factors of the inventory, grouped by item and source.
+
+    Each entry: ``group`` (plan / inventory), ``name`` (e.g. ``pv_fixed``), ``values`` (list of
+    name/value/unit) and ``source``. A unit that only repeats the end of the name is dropped (names
+    carry their units: ``capex_usd_per_kw``); ``year`` entries are already part of the source text.
+    """
+    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for item in ctx.result.assumptions:
-        out.append({"group": "plan", "name": str(item.get("name", "")), "value": item.get("value"),
-                    "unit": str(item.get("unit", "") or ""), "source": str(item.get("source", "") or "")})
+        full = str(item.get("name", ""))
+        if full.endswith(".year") or full == "year":
+            continue
+        head, _, tail = full.rpartition(".")
+        unit = str(item.get("unit", "") or "")
+        low = tail.lower()
+        if low.endswith(unit.lower()) or low.endswith(unit.lower().replace("/", "_per_")):
+            unit = ""  # the name already says it (capex_usd_per_kw, import_price_usd_per_mwh)
+        key = ("plan", head or tail, str(item.get("source", "") or ""))
+        grouped.setdefault(key, []).append({"name": tail if head else full, "value": item.get("value"), "unit": unit})
     for name, factor in ctx.inventory.factors.items():
         year = factor.get("year")
-        source = str(factor.get("source", ""))
-        out.append({"group": "inventory", "name": f"{name}_tco2e_per_mwh", "value": factor.get("value"),
-                    "unit": "tCO2e/MWh", "source": source + (f"; year {year}" if year else "")})
-    return out
+        source = str(factor.get("source", "")) + (f"; year {year}" if year else "")
+        grouped.setdefault(("inventory", name, source), []).append(
+            {"name": "tco2e_per_mwh", "value": factor.get("value"), "unit": ""})
+    return [{"group": g, "name": n, "source": src, "values": values} for (g, n, src), values in grouped.items()]
 
 
 def _value_text(ctx: ReportContext, value: Any) -> str:

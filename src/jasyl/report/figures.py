@@ -37,6 +37,10 @@ __all__ = [
     "annual_balance",
 ]
 
+#: annual energy below this (GWh) is solver noise and left out of the balance plot
+MIN_GWH = 0.01
+#: dispatch column of renewable output that could not be used (negative: withdrawn from the bus)
+CURTAILMENT = "curtailment"
 BEFORE_COLOR = "#9e9e9e"
 AFTER_COLOR = "#2e9e5b"
 DEMAND_COLOR = "#222222"
@@ -59,6 +63,7 @@ _COLORS: dict[str, str] = {
     "ev": "#56b870",
     "fuel": "#a0522d",
     "demand": "#cfcfcf",
+    "curtailment": "#e6e6e6",
 }
 _SECTOR_COLORS: dict[str, str] = {
     "stationary_energy": "#c0504d",
@@ -242,10 +247,10 @@ def capacity_figure(ctx: ReportContext) -> ReportFigure:
         ax.xaxis.set_major_formatter(_formatter(lab))
         ax.margins(x=0.25)
         ax.grid(axis="y", visible=False)
-        ax.legend(
+        fig.legend(
             handles=[Patch(facecolor="#d0d0d0", hatch="//", edgecolor="#999999", label=lab.t("fig.capacity.existing")),
                      Patch(facecolor=AFTER_COLOR, label=lab.t("fig.capacity.new"))],
-            loc="lower right",
+            loc="outside lower left", ncols=2,
         )
     else:
         _no_data(ax, lab.t("fig.no_data"))
@@ -254,7 +259,8 @@ def capacity_figure(ctx: ReportContext) -> ReportFigure:
     if energy:
         order = sorted(energy, key=lambda t: energy[t])
         values = [energy[t] for t in order]
-        ax.barh([lab.tech(base_tech(t)) for t in order], values, color=[tech_color(t) for t in order])
+        ax.barh([lab.tech(base_tech(t)) for t in order], values, color=[tech_color(t) for t in order], height=0.5)
+        ax.set_ylim(-0.75, len(order) - 0.25)
         for yi, v in enumerate(values):
             ax.text(v, yi, f" {lab.sig(v)} {lab.unit('MWh')}", va="center", fontsize=8.5)
         ax.set_xlabel(lab.t("unit.mwh_axis"))
@@ -305,7 +311,10 @@ def energy_balance_figure(ctx: ReportContext) -> ReportFigure:
 
     def name_of(key: str) -> str:
         if key.startswith("demand:"):
-            return lab.t("fig.energy.demand_of", what=lab.sector(key.split(":", 1)[1]))
+            bus = key.split(":", 1)[1]
+            if lab.has(f"fig.energy.demand.{bus}"):
+                return lab.t(f"fig.energy.demand.{bus}")
+            return lab.t("fig.energy.demand_of", what=lab.sector(bus))
         return lab.tech(key)
 
     def color_of(key: str) -> str:
@@ -322,6 +331,8 @@ def energy_balance_figure(ctx: ReportContext) -> ReportFigure:
             left = 0.0
             for key, value in sorted(parts.items(), key=lambda kv: -kv[1]):
                 gwh = value / 1000.0
+                if gwh < MIN_GWH:
+                    continue
                 ax.barh(y, gwh, left=left, color=color_of(key), edgecolor="white", linewidth=0.5)
                 if gwh > 0.06 * max(sum(supply.values()), sum(use.values())) / 1000.0:
                     ax.text(left + gwh / 2, y, lab.sig(gwh), ha="center", va="center", fontsize=8, color="white")
@@ -396,7 +407,8 @@ def dispatch_figure(ctx: ReportContext, season: str) -> ReportFigure:
                 use += -values
                 continue
             pos = np.clip(values, 0, None)
-            use += -np.clip(values, None, 0)
+            if tech != CURTAILMENT:
+                use += -np.clip(values, None, 0)
             if pos.sum() > 1e-9:
                 key = base_tech(tech)
                 supply[key] = supply.get(key, np.zeros(len(week))) + pos
@@ -482,7 +494,7 @@ def costs_figure(ctx: ReportContext) -> ReportFigure:
                     ha="left" if v >= 0 else "right", fontsize=8.5)
         ax.axvline(0, color="#444444", linewidth=0.8)
         ax.set_xlabel(lab.t("unit.musd_per_year"))
-        ax.xaxis.set_major_formatter(_formatter(lab, 1))
+        ax.xaxis.set_major_formatter(_formatter(lab))
         ax.margins(x=0.15)
         ax.grid(axis="y", visible=False)
     else:

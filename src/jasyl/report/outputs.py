@@ -65,10 +65,10 @@ def write_outputs(ctx: ReportContext, out_dir: str | Path, *, extra_sections: Se
                                               encoding="utf-8")
         for name, table in ctx.result.tables().items():
             buffer = io.StringIO()
-            table.to_csv(buffer, index=name in ("dispatch.csv", "storage_soc.csv"), float_format="%.6g",
+            table.to_csv(buffer, index=name in ("dispatch.csv", "storage_soc.csv"), float_format="%.8g",
                          lineterminator="\n")
             (staging / name).write_text(buffer.getvalue(), encoding="utf-8")
         buffer = io.StringIO()
-        ctx.inventory.sectors().to_csv(buffer, index=False, float_format="%.6g", lineterminator="\n")
+        ctx.inventory.sectors().to_csv(buffer, index=False, float_format="%.8g", lineterminator="\n")
         (staging / "inventory.csv").write_text(buffer.getvalue(), encoding="utf-8")
     return target, summary
