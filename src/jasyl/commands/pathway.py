@@ -6,7 +6,7 @@ import io
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -131,7 +131,16 @@ def pathway_command(
     city_obj = load_city(city)
     marks = parse_milestones(milestones)
     years = _years(planner_years)
-    check = planner_check_for(city_obj, planner_hours) if years else None
+    check = None
+    if years:
+        from jasyl.commands.plan import _stdout_to_stderr  # the HiGHS banner must not reach stdout
+
+        inner = planner_check_for(city_obj, planner_hours)
+
+        def check(year: int, target_co2_t: float) -> dict[str, Any]:
+            with _stdout_to_stderr():
+                return inner(year, target_co2_t)
+
     ctx = build_context(city_obj, library)
     macc = compute_macc(ctx=ctx)
     path = build_pathway(
