@@ -73,11 +73,10 @@ def write_profiles(profiles: Any, out: Path, parquet: bool = False) -> list[Path
 
 def _table(summary: dict[str, Any], console: Console) -> None:
     label = " [bold yellow](SYNTHETIC weather)[/]" if summary["synthetic"] else ""
-    table = Table(title=f"Hourly profiles of {summary['city']}{label}")
+    table = Table(title=f"Hourly profiles of {summary['city']}{label}", caption=f"weather: {summary['weather_source']}")
     table.add_column("quantity")
     table.add_column("value", justify="right")
     rows = [
-        ("weather", summary["weather_source"]),
         ("GHI, kWh/m2/yr", f"{summary['ghi_kwh_per_m2']:,.0f}"),
         ("mean temperature, C", f"{summary['mean_temperature_c']:.1f}"),
         ("heating degree days (18 C)", f"{summary['heating_degree_days']:,.0f}"),
@@ -106,8 +105,8 @@ def profiles_command(
     weather_format: Annotated[
         str | None, typer.Option("--weather-format", help="epw, tmy3, pvgis-csv, pvgis-json, era5 or csv.")
     ] = None,
-    lat: Annotated[float | None, typer.Option("--lat", help="Latitude for the ERA5 grid point.")] = None,
-    lon: Annotated[float | None, typer.Option("--lon", help="Longitude for the ERA5 grid point.")] = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Latitude (ERA5 grid point; CSV).")] = None,
+    lon: Annotated[float | None, typer.Option("--lon", help="Longitude (ERA5 grid point; CSV).")] = None,
     wind_height: Annotated[
         float | None, typer.Option("--wind-height", help="Wind measurement height, m (jasyl CSV).")
     ] = None,
