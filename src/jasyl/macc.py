@@ -236,7 +236,10 @@ def _max_units(ctx: Context, m: Measure) -> float:
             if _matches(k, e) and k[1] != ELECTRICITY
         )
     first = m.effects[0]
-    if first.kind in ("district_heat_electric", "district_heat_losses"):
+    if first.kind in ("generation", "storage", "green_power"):
+        # supply is sized to the city's whole final energy use (electrification turns much of it into electricity)
+        addressed = math.fsum(r.energy_mwh for r in ctx.base.rows.values())
+    elif first.kind in ("district_heat_electric", "district_heat_losses"):
         loss = ctx.library.district_heating.network_loss_fraction.value
         addressed = _dh_delivered(ctx.base) / (1.0 - loss)
     else:
