@@ -60,12 +60,14 @@ def test_city_file_normals(tmp_path: Path) -> None:
     assert info.value.field == "weather_normals"
     (tmp_path / "normals").mkdir()
     (tmp_path / "normals" / "n.yaml").write_text(NORMALS_YAML.read_text(encoding="utf-8"), encoding="utf-8")
-    city_file.write_text(KONAEV_YAML.read_text(encoding="utf-8") + "\nweather_normals: normals/n.yaml\n",
-                         encoding="utf-8")
+    city_file.write_text(
+        KONAEV_YAML.read_text(encoding="utf-8") + "\nweather_normals: normals/n.yaml\n", encoding="utf-8"
+    )
     p = build_profiles(str(city_file))
     assert p.synthetic and p.summary["ghi_kwh_per_m2"] == pytest.approx(1499, abs=15)
-    city_file.write_text(KONAEV_YAML.read_text(encoding="utf-8") + "\nweather_normals: missing.yaml\n",
-                         encoding="utf-8")
+    city_file.write_text(
+        KONAEV_YAML.read_text(encoding="utf-8") + "\nweather_normals: missing.yaml\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="does not exist"):
         build_profiles(str(city_file))
 

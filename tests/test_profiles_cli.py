@@ -39,8 +39,13 @@ def test_json_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     for key in KEYS:
         assert key in data
     assert data["synthetic"] is True and "SYNTHETIC" in captured.err
-    assert sorted(p.name for p in out.iterdir()) == ["README.txt", "demand.csv", "summary.json", "supply.csv",
-                                                     "weather_SYNTHETIC.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "README.txt",
+        "demand.csv",
+        "summary.json",
+        "supply.csv",
+        "weather_SYNTHETIC.csv",
+    ]
     assert (out / "README.txt").read_text().startswith("SYNTHETIC weather")
     supply = pd.read_csv(out / "supply.csv", index_col=0)
     assert len(supply) == 8760

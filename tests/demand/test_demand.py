@@ -20,8 +20,8 @@ from jasyl.demand.transport import EV_KWH_PER_KM
 from jasyl.inventory import final_energy
 from jasyl.weather import konaev_normals, read_weather, synthetic_year
 
-URUMQI = Path(__file__).resolve().parents[3] / "shared" / "data" / "weather" / (
-    "CHN_Xinjiang.Uygur.Urumqi.514630_CSWD.epw"
+URUMQI = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "weather" / ("CHN_Xinjiang.Uygur.Urumqi.514630_CSWD.epw")
 )
 
 
@@ -51,12 +51,16 @@ def _sum(fe: pd.DataFrame, **eq: str) -> float:
 def test_electricity_totals_equal_final_energy(demand: pd.DataFrame, fe: pd.DataFrame) -> None:
     st = fe[fe["sector"] == "stationary_energy"]
     assert demand["elec_residential_mw"].sum() == pytest.approx(
-        _sum(st, subsector="residential", carrier="grid_electricity"), rel=1e-9)
+        _sum(st, subsector="residential", carrier="grid_electricity"), rel=1e-9
+    )
     assert demand["elec_commercial_mw"].sum() == pytest.approx(
         _sum(st, subsector="commercial_institutional", carrier="grid_electricity")
-        + _sum(st, subsector="agriculture_forestry_fishing", carrier="grid_electricity"), rel=1e-9)
+        + _sum(st, subsector="agriculture_forestry_fishing", carrier="grid_electricity"),
+        rel=1e-9,
+    )
     assert demand["elec_industry_mw"].sum() == pytest.approx(
-        _sum(st, subsector="manufacturing_construction", carrier="grid_electricity"), rel=1e-9)
+        _sum(st, subsector="manufacturing_construction", carrier="grid_electricity"), rel=1e-9
+    )
     total = demand[["elec_residential_mw", "elec_commercial_mw", "elec_industry_mw"]].to_numpy().sum()
     assert total == pytest.approx(_sum(st, carrier="grid_electricity"), rel=1e-9)
 
@@ -64,13 +68,17 @@ def test_electricity_totals_equal_final_energy(demand: pd.DataFrame, fe: pd.Data
 def test_heat_totals_equal_final_energy_times_efficiency(demand: pd.DataFrame, fe: pd.DataFrame) -> None:
     st = fe[fe["sector"] == "stationary_energy"]
     assert demand["heat_district_mw"].sum() == pytest.approx(_sum(st, carrier="district_heat"), rel=1e-9)
-    buildings = st[st["subsector"].isin(["residential", "commercial_institutional"])
-                   & ~st["carrier"].isin(["grid_electricity", "district_heat"])]
+    buildings = st[
+        st["subsector"].isin(["residential", "commercial_institutional"])
+        & ~st["carrier"].isin(["grid_electricity", "district_heat"])
+    ]
     useful = sum(r.energy_mwh * HEAT_EFFICIENCY[r.carrier] for r in buildings.itertuples())
     assert useful > 0
     assert demand["heat_individual_mw"].sum() == pytest.approx(useful, rel=1e-9)
-    industry = st[st["subsector"].isin(["manufacturing_construction"])
-                  & ~st["carrier"].isin(["grid_electricity", "district_heat"])]
+    industry = st[
+        st["subsector"].isin(["manufacturing_construction"])
+        & ~st["carrier"].isin(["grid_electricity", "district_heat"])
+    ]
     useful_ind = sum(
         r.energy_mwh * INDUSTRY_HEAT_EFFICIENCY.get(r.carrier, HEAT_EFFICIENCY[r.carrier])
         for r in industry.itertuples()
@@ -137,8 +145,16 @@ def test_annual_targets_for_a_minimal_table() -> None:
             ["stationary_energy", "residential", "coal", "", False, 1000.0, 0.0, 0.0],
             ["transport", "on_road", "diesel", "bus", True, 500.0, 10.0, 1e6],
         ],
-        columns=["sector", "subsector", "carrier", "vehicle_class", "public_transport", "energy_mwh", "vehicles",
-                 "vkm"],
+        columns=[
+            "sector",
+            "subsector",
+            "carrier",
+            "vehicle_class",
+            "public_transport",
+            "energy_mwh",
+            "vehicles",
+            "vkm",
+        ],
     )
     t = annual_targets(fe)
     assert t["elec"]["residential"] == 100.0

@@ -19,8 +19,9 @@ KONAEV_LAT, KONAEV_LON = 43.88, 77.08
 def konaev_weather() -> pd.DataFrame:
     from types import SimpleNamespace
 
-    return synthetic_year(SimpleNamespace(latitude=KONAEV_LAT, longitude=KONAEV_LON, elevation_m=500.0),
-                          konaev_normals())
+    return synthetic_year(
+        SimpleNamespace(latitude=KONAEV_LAT, longitude=KONAEV_LON, elevation_m=500.0), konaev_normals()
+    )
 
 
 def _tmy3_as_jasyl_csv(tmp_path: Path) -> tuple[Path, pd.DataFrame, dict]:
@@ -65,12 +66,28 @@ def test_crosscheck_with_pvlib_modelchain(tmp_path: Path) -> None:
         module_parameters={"pdc0": 1.0, "gamma_pdc": spec.gamma_pdc_per_k},
         inverter_parameters={"pdc0": 1.0 / spec.dc_ac_ratio, "eta_inv_nom": spec.inverter_efficiency},
         temperature_model_parameters={"u_c": spec.u_c, "u_v": 0.0},
-        losses_parameters={"soiling": 100 * spec.system_loss, "shading": 0, "snow": 0, "mismatch": 0,
-                           "wiring": 0, "connections": 0, "lid": 0, "nameplate_rating": 0, "age": 0,
-                           "availability": 0},
+        losses_parameters={
+            "soiling": 100 * spec.system_loss,
+            "shading": 0,
+            "snow": 0,
+            "mismatch": 0,
+            "wiring": 0,
+            "connections": 0,
+            "lid": 0,
+            "nameplate_rating": 0,
+            "age": 0,
+            "availability": 0,
+        },
     )
-    mc = ModelChain(system, location, transposition_model="perez", aoi_model="physical",
-                    spectral_model="no_loss", temperature_model="pvsyst", losses_model="pvwatts")
+    mc = ModelChain(
+        system,
+        location,
+        transposition_model="perez",
+        aoi_model="physical",
+        spectral_model="no_loss",
+        temperature_model="pvsyst",
+        losses_model="pvwatts",
+    )
     mid = data[["ghi", "dni", "dhi", "temp_air", "wind_speed"]].copy()
     mid.index = pd.DatetimeIndex(mid.index) - pd.Timedelta(minutes=30)
     mc.run_model(mid)

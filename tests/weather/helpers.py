@@ -64,10 +64,43 @@ def write_epw(path: Path, w: pd.DataFrame, tz_hours: float = 5.0, year: int = 20
     for i in order:
         t = local_start[i]
         r = w.iloc[i]
-        fields = [year, t.month, t.day, t.hour + 1, 60, "?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9?9?9",
-                  r.temp_air_c, -5.0, 50, 95000, 9999, 9999, 300, r.ghi_w_m2, r.dni_w_m2, r.dhi_w_m2,
-                  999900, 999900, 999900, 9999, 180, r.wind_speed_m_s, 5, 5, 9999, 77777, 9, 999999999,
-                  0, 0.0, 0, 88, 0.2, 0.0, 1.0]
+        fields = [
+            year,
+            t.month,
+            t.day,
+            t.hour + 1,
+            60,
+            "?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9?9?9",
+            r.temp_air_c,
+            -5.0,
+            50,
+            95000,
+            9999,
+            9999,
+            300,
+            r.ghi_w_m2,
+            r.dni_w_m2,
+            r.dhi_w_m2,
+            999900,
+            999900,
+            999900,
+            9999,
+            180,
+            r.wind_speed_m_s,
+            5,
+            5,
+            9999,
+            77777,
+            9,
+            999999999,
+            0,
+            0.0,
+            0,
+            88,
+            0.2,
+            0.0,
+            1.0,
+        ]
         rows.append(",".join(str(f) for f in fields))
     path.write_text("\n".join(header + rows) + "\n", encoding="utf-8")
     return path
@@ -75,17 +108,26 @@ def write_epw(path: Path, w: pd.DataFrame, tz_hours: float = 5.0, year: int = 20
 
 def write_pvgis_csv(path: Path, w: pd.DataFrame) -> Path:
     """PVGIS 5.2 TMY CSV: 3 location lines, month/year table, header, 8760 UTC rows, legend."""
-    lines = ["Latitude (decimal degrees): 43.880", "Longitude (decimal degrees): 77.080", "Elevation (m): 480.0",
-             "month,year"]
+    lines = [
+        "Latitude (decimal degrees): 43.880",
+        "Longitude (decimal degrees): 77.080",
+        "Elevation (m): 480.0",
+        "month,year",
+    ]
     years = [2010, 2012, 2008, 2015, 2011, 2009, 2016, 2013, 2010, 2007, 2014, 2012]
     lines += [f"{m},{y}" for m, y in zip(range(1, 13), years, strict=True)]
     lines.append("time(UTC),T2m,RH,G(h),Gb(n),Gd(h),IR(h),WS10m,WD10m,SP")
     for t, r in zip(pd.DatetimeIndex(w.index), w.itertuples(index=False), strict=True):
         y = years[t.month - 1]
-        lines.append(f"{y}{t.month:02d}{t.day:02d}:{t.hour:02d}00,{r.temp_air_c},40.0,{r.ghi_w_m2},{r.dni_w_m2},"
-                     f"{r.dhi_w_m2},250.0,{r.wind_speed_m_s},180.0,95500.0")
-    lines += ["T2m: 2-m air temperature (degree Celsius)", "G(h): Global irradiance on the horizontal plane (W/m2)",
-              "PVGIS (c) European Union, 2001-2024"]
+        lines.append(
+            f"{y}{t.month:02d}{t.day:02d}:{t.hour:02d}00,{r.temp_air_c},40.0,{r.ghi_w_m2},{r.dni_w_m2},"
+            f"{r.dhi_w_m2},250.0,{r.wind_speed_m_s},180.0,95500.0"
+        )
+    lines += [
+        "T2m: 2-m air temperature (degree Celsius)",
+        "G(h): Global irradiance on the horizontal plane (W/m2)",
+        "PVGIS (c) European Union, 2001-2024",
+    ]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return path
 
@@ -93,14 +135,25 @@ def write_pvgis_csv(path: Path, w: pd.DataFrame) -> Path:
 def write_pvgis_json(path: Path, w: pd.DataFrame) -> Path:
     """PVGIS TMY JSON: inputs.location, outputs.months_selected, outputs.tmy_hourly, meta."""
     hourly = [
-        {"time(UTC)": f"2010{t.month:02d}{t.day:02d}:{t.hour:02d}00", "T2m": r.temp_air_c, "RH": 40.0,
-         "G(h)": r.ghi_w_m2, "Gb(n)": r.dni_w_m2, "Gd(h)": r.dhi_w_m2, "IR(h)": 250.0,
-         "WS10m": r.wind_speed_m_s, "WD10m": 180.0, "SP": 95500.0}
+        {
+            "time(UTC)": f"2010{t.month:02d}{t.day:02d}:{t.hour:02d}00",
+            "T2m": r.temp_air_c,
+            "RH": 40.0,
+            "G(h)": r.ghi_w_m2,
+            "Gb(n)": r.dni_w_m2,
+            "Gd(h)": r.dhi_w_m2,
+            "IR(h)": 250.0,
+            "WS10m": r.wind_speed_m_s,
+            "WD10m": 180.0,
+            "SP": 95500.0,
+        }
         for t, r in zip(pd.DatetimeIndex(w.index), w.itertuples(index=False), strict=True)
     ]
     doc = {
-        "inputs": {"location": {"latitude": 43.88, "longitude": 77.08, "elevation": 480.0},
-                   "meteo_data": {"radiation_db": "PVGIS-ERA5"}},
+        "inputs": {
+            "location": {"latitude": 43.88, "longitude": 77.08, "elevation": 480.0},
+            "meteo_data": {"radiation_db": "PVGIS-ERA5"},
+        },
         "outputs": {"months_selected": [{"month": m, "year": 2010} for m in range(1, 13)], "tmy_hourly": hourly},
         "meta": {"inputs": {"location": {"description": "Selected location"}}},
     }
@@ -140,8 +193,11 @@ def write_era5(path: Path, w: pd.DataFrame, land_accumulation: bool = False, u10
     ds = xr.Dataset(
         {
             "ssrd": (("valid_time", "latitude", "longitude"), grid(ssrd_by_stamp, 3600.0), {"units": "J m**-2"}),
-            "t2m": (("valid_time", "latitude", "longitude"), grid(w["temp_air_c"].to_numpy() + 273.15, 5.0),
-                    {"units": "K"}),
+            "t2m": (
+                ("valid_time", "latitude", "longitude"),
+                grid(w["temp_air_c"].to_numpy() + 273.15, 5.0),
+                {"units": "K"},
+            ),
             u_name: (("valid_time", "latitude", "longitude"), grid(speed * 0.6, 1.0), {"units": "m s**-1"}),
             v_name: (("valid_time", "latitude", "longitude"), grid(speed * 0.8, 1.0), {"units": "m s**-1"}),
         },

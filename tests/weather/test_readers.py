@@ -23,8 +23,8 @@ from .helpers import (
     write_pvgis_json,
 )
 
-URUMQI = Path(__file__).resolve().parents[3] / "shared" / "data" / "weather" / (
-    "CHN_Xinjiang.Uygur.Urumqi.514630_CSWD.epw"
+URUMQI = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "weather" / ("CHN_Xinjiang.Uygur.Urumqi.514630_CSWD.epw")
 )
 
 
@@ -111,8 +111,10 @@ def test_csv_errors_name_the_problem(tmp_path: Path, ref: pd.DataFrame) -> None:
     assert err.field == "temp_air_c" and "line 4007" in err.message
     assert read_weather(tmp_path / "empty.csv", fill_gaps_hours=1)["temp_air_c"].notna().all()
 
-    kelvin = [*head, *[",".join(b.split(",")[:4] + [f"{float(b.split(',')[4]) + 273.15:.2f}"] + b.split(",")[5:])
-                       for b in body]]
+    kelvin = [
+        *head,
+        *[",".join(b.split(",")[:4] + [f"{float(b.split(',')[4]) + 273.15:.2f}"] + b.split(",")[5:]) for b in body],
+    ]
     err = _error(write_csv(tmp_path / "kelvin.csv", kelvin))
     assert "kelvin" in err.message
 

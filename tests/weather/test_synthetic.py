@@ -36,8 +36,11 @@ def test_other_sites_and_normals(lat: float, lon: float) -> None:
     data = {
         "temp_c": {"values": [-14, -13, -6, 6, 14, 19, 21, 19, 12, 4, -5, -11], "estimate": "test"},
         "ghi_kwh_m2": {"values": [40, 60, 100, 130, 160, 170, 170, 150, 110, 70, 45, 35], "estimate": "test"},
-        "wind_m_s": {"values": [4.5, 4.6, 4.8, 5.0, 4.9, 4.4, 4.0, 4.0, 4.2, 4.6, 4.8, 4.7], "height_m": 10,
-                     "estimate": "test"},
+        "wind_m_s": {
+            "values": [4.5, 4.6, 4.8, 5.0, 4.9, 4.4, 4.0, 4.0, 4.2, 4.6, 4.8, 4.7],
+            "height_m": 10,
+            "estimate": "test",
+        },
     }
     if lat < 0:  # southern hemisphere: seasons shifted by six months
         for key in ("temp_c", "ghi_kwh_m2", "wind_m_s"):

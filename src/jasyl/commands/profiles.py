@@ -115,9 +115,7 @@ def profiles_command(
     ] = 0,
     year: Annotated[int | None, typer.Option("--year", help="UTC year to use from a multi-year file.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed of the synthetic year.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced as a whole).")] = Path(
-        "out/profiles"
-    ),
+    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced as a whole).")] = Path("out/profiles"),
     parquet: Annotated[bool, typer.Option("--parquet", help="Write Parquet instead of CSV.")] = False,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
 ) -> None:

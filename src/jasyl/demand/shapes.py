@@ -80,8 +80,20 @@ SHAPES: dict[str, dict[str, list[float]]] = {
 #: Defender's Day 7 May, Victory Day 9 May, Capital Day 6 Jul, Constitution Day 30 Aug, Republic Day
 #: 25 Oct, Independence Day 16 Dec). Kurban Ait (lunar date) is not included.
 KZ_HOLIDAYS_MD: tuple[tuple[int, int], ...] = (
-    (1, 1), (1, 2), (1, 7), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9), (7, 6),
-    (8, 30), (10, 25), (12, 16),
+    (1, 1),
+    (1, 2),
+    (1, 7),
+    (3, 8),
+    (3, 21),
+    (3, 22),
+    (3, 23),
+    (5, 1),
+    (5, 7),
+    (5, 9),
+    (7, 6),
+    (8, 30),
+    (10, 25),
+    (12, 16),
 )
 
 

@@ -57,9 +57,7 @@ UTILITY_FIXED = PVSystemSpec(name="utility PV, fixed optimal tilt")
 TRACKING = PVSystemSpec(name="utility PV, single-axis tracking (N-S axis, backtracking)", tracking=True)
 #: Rooftop: tilt 20 degrees lower than optimal (flat and low-pitch roofs), warmer roof-mounted
 #: modules, more losses (shading, soiling, wiring), lower DC/AC ratio.
-ROOFTOP = PVSystemSpec(
-    name="rooftop PV, low tilt", tilt_offset_deg=-20.0, system_loss=0.18, dc_ac_ratio=1.1, u_c=20.0
-)
+ROOFTOP = PVSystemSpec(name="rooftop PV, low tilt", tilt_offset_deg=-20.0, system_loss=0.18, dc_ac_ratio=1.1, u_c=20.0)
 
 
 def pv_capacity_factor(weather: pd.DataFrame, spec: PVSystemSpec = UTILITY_FIXED) -> pd.Series:
@@ -78,8 +76,13 @@ def pv_capacity_factor(weather: pd.DataFrame, spec: PVSystemSpec = UTILITY_FIXED
     azimuth_eq = 180.0 if lat >= 0 else 0.0
     if spec.tracking:
         trk = pvlib.tracking.singleaxis(
-            pos["apparent_zenith"], pos["azimuth"], axis_tilt=0.0, axis_azimuth=azimuth_eq,
-            max_angle=spec.max_angle_deg, backtrack=True, gcr=spec.gcr,
+            pos["apparent_zenith"],
+            pos["azimuth"],
+            axis_tilt=0.0,
+            axis_azimuth=azimuth_eq,
+            max_angle=spec.max_angle_deg,
+            backtrack=True,
+            gcr=spec.gcr,
         )
         surface_tilt = trk["surface_tilt"].fillna(0.0)
         surface_azimuth = trk["surface_azimuth"].fillna(azimuth_eq)
@@ -89,9 +92,17 @@ def pv_capacity_factor(weather: pd.DataFrame, spec: PVSystemSpec = UTILITY_FIXED
         surface_tilt = pd.Series(tilt, index=index)
         surface_azimuth = pd.Series(azimuth_eq, index=index)
     poa = pvlib.irradiance.get_total_irradiance(
-        surface_tilt, surface_azimuth, pos["apparent_zenith"], pos["azimuth"],
-        weather["dni_w_m2"], weather["ghi_w_m2"], weather["dhi_w_m2"],
-        dni_extra=dni_extra, airmass=airmass, albedo=spec.albedo, model="perez",
+        surface_tilt,
+        surface_azimuth,
+        pos["apparent_zenith"],
+        pos["azimuth"],
+        weather["dni_w_m2"],
+        weather["ghi_w_m2"],
+        weather["dhi_w_m2"],
+        dni_extra=dni_extra,
+        airmass=airmass,
+        albedo=spec.albedo,
+        model="perez",
     )
     aoi = pvlib.irradiance.aoi(surface_tilt, surface_azimuth, pos["apparent_zenith"], pos["azimuth"])
     iam = pvlib.iam.physical(aoi).fillna(0.0)
@@ -99,9 +110,7 @@ def pv_capacity_factor(weather: pd.DataFrame, spec: PVSystemSpec = UTILITY_FIXED
     poa_diffuse = poa["poa_diffuse"].fillna(0.0).clip(lower=0.0)
     effective = poa_direct * iam + poa_diffuse * 0.95  # diffuse IAM ~0.95 for glass modules
     poa_global = (poa_direct + poa_diffuse).to_numpy()
-    temp_cell = pvlib.temperature.pvsyst_cell(
-        poa_global, weather["temp_air_c"].to_numpy(), u_c=spec.u_c, u_v=0.0
-    )
+    temp_cell = pvlib.temperature.pvsyst_cell(poa_global, weather["temp_air_c"].to_numpy(), u_c=spec.u_c, u_v=0.0)
     pdc = pvlib.pvsystem.pvwatts_dc(effective.to_numpy(), temp_cell, pdc0=1.0, gamma_pdc=spec.gamma_pdc_per_k)
     pdc = np.clip(np.nan_to_num(pdc, nan=0.0), 0.0, None) * (1.0 - spec.system_loss)
     pac = pvlib.inverter.pvwatts(pdc, pdc0=1.0 / spec.dc_ac_ratio, eta_inv_nom=spec.inverter_efficiency)

@@ -36,9 +36,7 @@ from jasyl.weather.table import finalize
 
 __all__ = ["read_csv_weather", "HEADER_KEYS"]
 
-HEADER_KEYS = (
-    "latitude", "longitude", "elevation_m", "wind_height_m", "time_label", "timezone", "source", "synthetic"
-)
+HEADER_KEYS = ("latitude", "longitude", "elevation_m", "wind_height_m", "time_label", "timezone", "source", "synthetic")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 
 

@@ -18,8 +18,14 @@ from jasyl.weather.table import finalize
 
 __all__ = ["read_epw_weather"]
 
-_MISSING = {"ghi": 9999.0, "dni": 9999.0, "dhi": 9999.0, "temp_air": 99.9, "wind_speed": 999.0,
-            "atmospheric_pressure": 999999.0}
+_MISSING = {
+    "ghi": 9999.0,
+    "dni": 9999.0,
+    "dhi": 9999.0,
+    "temp_air": 99.9,
+    "wind_speed": 999.0,
+    "atmospheric_pressure": 999999.0,
+}
 
 
 def read_epw_weather(path: str | Path, *, fill_gaps_hours: int = 0) -> pd.DataFrame:

@@ -150,9 +150,7 @@ def read_era5_weather(
         if fdir is not None:
             fdir = fdir / 3600.0
             fdir.index = fdir.index - pd.Timedelta(hours=1)
-    frame = pd.DataFrame(
-        {"temp_air_c": t2m - 273.15, "wind_speed_m_s": wind}, index=times
-    )
+    frame = pd.DataFrame({"temp_air_c": t2m - 273.15, "wind_speed_m_s": wind}, index=times)
     if float(t2m.median()) < 150.0:
         raise InputError(
             f"t2m median is {t2m.median():.1f}: ERA5 t2m must be in kelvin",

@@ -65,18 +65,14 @@ def _clear_sky(index: pd.DatetimeIndex, lat: float, lon: float, elev: float) -> 
     am_abs = pvlib.atmosphere.get_absolute_airmass(am_rel, pvlib.atmosphere.alt2pres(elev))
     dni_extra = pvlib.irradiance.get_extra_radiation(mid).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        cs = pvlib.clearsky.ineichen(
-            pos["apparent_zenith"].to_numpy(), am_abs, lt, altitude=elev, dni_extra=dni_extra
-        )
+        cs = pvlib.clearsky.ineichen(pos["apparent_zenith"].to_numpy(), am_abs, lt, altitude=elev, dni_extra=dni_extra)
     ghi_cs = np.nan_to_num(np.asarray(cs["ghi"], dtype=float), nan=0.0)
     dni_cs = np.nan_to_num(np.asarray(cs["dni"], dtype=float), nan=0.0)
     out = pd.DataFrame({"ghi": ghi_cs, "dni": dni_cs}, index=index)
     return out, pos, note
 
 
-def _split_dirindex(
-    ghi: pd.Series, cs: pd.DataFrame, pos: pd.DataFrame, elev: float
-) -> tuple[pd.Series, pd.Series]:
+def _split_dirindex(ghi: pd.Series, cs: pd.DataFrame, pos: pd.DataFrame, elev: float) -> tuple[pd.Series, pd.Series]:
     """DNI/DHI with Perez's DIRINDEX (pvlib), which uses the clear-sky DNI we already have.
 
     Erbs, applied to clear-sky hours here, gives about twice the clear-sky diffuse share of the
@@ -114,9 +110,7 @@ def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
     return z
 
 
-def _month_offsets(
-    base: np.ndarray, weights: np.ndarray, month_of_day: np.ndarray, target: np.ndarray
-) -> np.ndarray:
+def _month_offsets(base: np.ndarray, weights: np.ndarray, month_of_day: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Per-month logit offsets b so sum(expit(base+b)*w) over each month equals target (bisection)."""
     lo = np.full(12, -8.0)
     hi = np.full(12, 8.0)
@@ -209,8 +203,9 @@ def _synthetic_cached(lat: float, lon: float, elev: float, normals: MonthlyNorma
     doy_h = (index.dayofyear.to_numpy() - 1) + index.hour.to_numpy() / 24.0
     anchors = t_norm.copy()
     for _ in range(8):
-        spline = CubicSpline(np.append(mid_month_doy, mid_month_doy[0] + 365), np.append(anchors, anchors[0]),
-                             bc_type="periodic")
+        spline = CubicSpline(
+            np.append(mid_month_doy, mid_month_doy[0] + 365), np.append(anchors, anchors[0]), bc_type="periodic"
+        )
         smooth = spline(np.where(doy_h < mid_month_doy[0], doy_h + 365, doy_h))
         got = np.bincount(month, weights=smooth, minlength=12) / np.bincount(month, minlength=12)
         anchors = anchors + (t_norm - got)

@@ -83,9 +83,7 @@ def _fmt_time(ts: pd.Timestamp) -> str:
     return ts.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _where(
-    position: int, index: pd.DatetimeIndex, lines: Sequence[int] | None
-) -> str:
+def _where(position: int, index: pd.DatetimeIndex, lines: Sequence[int] | None) -> str:
     text = f"at {_fmt_time(index[position])}"
     if lines is not None and position < len(lines):
         text = f"on line {lines[position]} ({_fmt_time(index[position])})"
@@ -311,8 +309,7 @@ def _coerce_typical_year(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         return df
     wall = pd.to_datetime(
         pd.DataFrame(
-            {"year": TYPICAL_YEAR, "month": index.month, "day": index.day, "hour": index.hour,
-             "minute": index.minute}
+            {"year": TYPICAL_YEAR, "month": index.month, "day": index.day, "hour": index.hour, "minute": index.minute}
         )
     )
     out = df.copy()
@@ -327,9 +324,7 @@ def _hour_of_year(index: pd.DatetimeIndex) -> np.ndarray:
     return doy * 24 + index.hour.to_numpy()
 
 
-def _to_one_year(
-    df: pd.DataFrame, file: str, typical: bool, year: int | None, notes: list[str]
-) -> pd.DataFrame:
+def _to_one_year(df: pd.DataFrame, file: str, typical: bool, year: int | None, notes: list[str]) -> pd.DataFrame:
     index = pd.DatetimeIndex(df.index)
     feb29 = (index.month == 2) & (index.day == 29)
     if feb29.any():
@@ -362,8 +357,7 @@ def _to_one_year(
     if n > _HOURS_PER_YEAR:
         years = sorted(set(index.year.tolist()))
         raise InputError(
-            f"the data cover {n} hours ({_fmt_time(index[0])} to {_fmt_time(index[-1])}),"
-            " more than one year",
+            f"the data cover {n} hours ({_fmt_time(index[0])} to {_fmt_time(index[-1])}), more than one year",
             file=file,
             field="time",
             fix=f"choose one UTC calendar year with --year (one of {years})",
