@@ -139,3 +139,19 @@ def test_bad_years(konaev_ctx: Context, konaev_macc: MaccResult) -> None:
             ctx=konaev_ctx,
             macc=konaev_macc,
         )
+
+
+def test_planner_check_runs_only_for_the_chosen_years(konaev_ctx: Context, konaev_macc: MaccResult) -> None:
+    calls: list[tuple[int, float]] = []
+
+    def fake_planner(year: int, target: float) -> dict[str, float]:
+        calls.append((year, target))
+        return {"co2_after_t": target}
+
+    path = build_pathway(konaev_ctx.city, konaev_ctx.library, start_year=2026, target_year=2035, ctx=konaev_ctx,
+                         macc=konaev_macc, planner_years=[2030, 2035], planner_check=fake_planner)
+    by_year = {y.year: y for y in path.years}
+    assert [c[0] for c in calls] == [2030, 2035]
+    assert calls[0][1] == pytest.approx(by_year[2030].target_co2_t)
+    assert by_year[2030].to_dict()["planner"] == {"co2_after_t": by_year[2030].target_co2_t}
+    assert "planner" not in by_year[2031].to_dict()
