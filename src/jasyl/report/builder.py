@@ -50,7 +50,7 @@ def sources_list(ctx: ReportContext) -> list[dict[str, Any]]:
         head, _, tail = full.rpartition(".")
         unit = str(item.get("unit", "") or "")
         low = tail.lower()
-        if low.endswith(unit.lower()) or low.endswith(unit.lower().replace("/", "_per_")):
+        if low.endswith((unit.lower(), unit.lower().replace("/", "_per_"))):
             unit = ""  # the name already says it (capex_usd_per_kw, import_price_usd_per_mwh)
         key = ("plan", head or tail, str(item.get("source", "") or ""))
         grouped.setdefault(key, []).append({"name": tail if head else full, "value": item.get("value"), "unit": unit})

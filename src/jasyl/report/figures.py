@@ -7,12 +7,14 @@ city's local time.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
@@ -102,6 +104,11 @@ def base_tech(name: str) -> str:
     return name
 
 
+def wrap(text: str, width: int = 34) -> str:
+    """Break a long label over lines (Kazakh and Russian technology names run long)."""
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def tech_color(name: str) -> str:
     base = base_tech(name)
     if base in _COLORS:
@@ -170,7 +177,7 @@ def inventory_figure(ctx: ReportContext) -> ReportFigure:
     if grouped.empty:
         _no_data(ax, lab.t("fig.no_data"))
     else:
-        names = [f"{lab.sector(sub)} ({lab.sector(sec)})" for sec, sub in grouped.index]
+        names = [wrap(f"{lab.sector(sub)} ({lab.sector(sec)})", 40) for sec, sub in grouped.index]
         colors = [_SECTOR_COLORS.get(sec, "#777777") for sec, _ in grouped.index]
         values = grouped.to_numpy() / 1000.0
         ax.barh(names, values, color=colors)
@@ -180,7 +187,7 @@ def inventory_figure(ctx: ReportContext) -> ReportFigure:
         ax.xaxis.set_major_formatter(_formatter(lab))
         ax.margins(x=0.12)
         ax.grid(axis="y", visible=False)
-    ax.set_title(title, loc="left")
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontweight="bold")
     return _finish(ctx, fig, "fig-inventory", title)
 
 
@@ -205,14 +212,14 @@ def emissions_figure(ctx: ReportContext) -> ReportFigure:
         for yi, b, a in zip(y, before, after, strict=True):
             ax.text(max(b, 0), yi + 0.2, " " + lab.sig(b), va="center", fontsize=8.5)
             ax.text(max(a, 0), yi - 0.2, " " + lab.sig(a), va="center", fontsize=8.5)
-        ax.set_yticks(y, [lab.sector(s) for s in sectors])
+        ax.set_yticks(y, [wrap(lab.sector(s)) for s in sectors])
         ax.set_xlabel(lab.t("unit.kt_co2_per_year"))
         ax.xaxis.set_major_formatter(_formatter(lab))
         ax.axvline(0, color="#444444", linewidth=0.8)
         ax.margins(x=0.12)
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower right")
-    ax.set_title(title, loc="left")
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontweight="bold")
     caption = lab.t(
         "fig.emissions.caption",
         before=lab.num(res.co2_before_t / 1000.0, 1),
@@ -237,7 +244,7 @@ def capacity_figure(ctx: ReportContext) -> ReportFigure:
         order = sorted(power, key=lambda t: power[t])
         existing = np.array([min(res.existing_capacities.get(t, 0.0), power[t]) for t in order])
         total = np.array([power[t] for t in order])
-        names = [lab.tech(t) for t in order]
+        names = [wrap(lab.tech(t)) for t in order]
         ax.barh(names, existing, color="#d0d0d0", hatch="//", edgecolor="#999999", linewidth=0)
         ax.barh(names, total - existing, left=existing, color=[tech_color(t) for t in order])
         for yi, v, t in zip(range(len(order)), total, order, strict=True):
@@ -254,12 +261,13 @@ def capacity_figure(ctx: ReportContext) -> ReportFigure:
         )
     else:
         _no_data(ax, lab.t("fig.no_data"))
-    ax.set_title(lab.t("fig.capacity.power"), loc="left")
+    ax.set_title(wrap(lab.t("fig.capacity.power"), 40), loc="left")
     ax = axes[1]
     if energy:
         order = sorted(energy, key=lambda t: energy[t])
         values = [energy[t] for t in order]
-        ax.barh([lab.tech(base_tech(t)) for t in order], values, color=[tech_color(t) for t in order], height=0.5)
+        ax.barh([wrap(lab.tech(base_tech(t)), 24) for t in order], values, color=[tech_color(t) for t in order],
+                height=0.5)
         ax.set_ylim(-0.75, len(order) - 0.25)
         for yi, v in enumerate(values):
             ax.text(v, yi, f" {lab.sig(v)} {lab.unit('MWh')}", va="center", fontsize=8.5)
@@ -269,8 +277,8 @@ def capacity_figure(ctx: ReportContext) -> ReportFigure:
         ax.grid(axis="y", visible=False)
     else:
         _no_data(ax, lab.t("fig.capacity.no_storage"))
-    ax.set_title(lab.t("fig.capacity.storage"), loc="left")
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    ax.set_title(wrap(lab.t("fig.capacity.storage"), 26), loc="left")
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontweight="bold")
     return _finish(ctx, fig, "fig-capacity", title, lab.t("fig.capacity.caption"))
 
 
@@ -337,7 +345,7 @@ def energy_balance_figure(ctx: ReportContext) -> ReportFigure:
                 if gwh > 0.06 * max(sum(supply.values()), sum(use.values())) / 1000.0:
                     ax.text(left + gwh / 2, y, lab.sig(gwh), ha="center", va="center", fontsize=8, color="white")
                 left += gwh
-                handles.setdefault(name_of(key), Patch(facecolor=color_of(key), label=name_of(key)))
+                handles.setdefault(name_of(key), Patch(facecolor=color_of(key), label=wrap(name_of(key), 48)))
         ax.set_yticks([0, 1], [r[0] for r in rows])
         ax.invert_yaxis()
         ax.set_title(lab.sector(group), loc="left")
@@ -346,8 +354,8 @@ def energy_balance_figure(ctx: ReportContext) -> ReportFigure:
         ax.grid(axis="y", visible=False)
     if not groups:
         _no_data(axes[0, 0], lab.t("fig.no_data"))
-    fig.legend(handles=list(handles.values()), loc="outside lower center", ncols=3)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.legend(handles=list(handles.values()), loc="outside lower center", ncols=2)
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontweight="bold")
     return _finish(ctx, fig, "fig-energy", title, lab.t("fig.energy.caption"))
 
 
@@ -380,7 +388,7 @@ def dispatch_figure(ctx: ReportContext, season: str) -> ReportFigure:
     lab, dispatch = ctx.labels, ctx.result.dispatch
     fig_id = f"fig-dispatch-{season}"
     title_key = f"fig.dispatch.{season}"
-    fig, axes = new_figure(10.0, 6.2, nrows=2, sharex=True)
+    fig, axes = new_figure(10.0, 7.0, nrows=2, sharex=True)
     if dispatch.empty:
         for ax in axes:
             _no_data(ax, lab.t("fig.no_data"))
@@ -393,6 +401,7 @@ def dispatch_figure(ctx: ReportContext, season: str) -> ReportFigure:
     hours = np.arange(len(week))
     title = lab.t(title_key, start=lab.date(times[0].to_pydatetime(), "medium"),
                   end=lab.date(times[-1].to_pydatetime(), "medium"))
+    legend: dict[str, Artist] = {}
     for ax, group in zip(axes, ("electricity", "heat"), strict=True):
         cols = [c for c in week.columns if (_is_heat(_split(str(c))[0]) if group == "heat"
                                            else _split(str(c))[0] == group)]
@@ -417,7 +426,7 @@ def dispatch_figure(ctx: ReportContext, season: str) -> ReportFigure:
             continue
         order = sorted(supply, key=lambda k: (k.startswith("grid"), -float(supply[k].sum())))
         if order:
-            ax.stackplot(hours, *[supply[k] for k in order], labels=[lab.tech(k) for k in order],
+            ax.stackplot(hours, *[supply[k] for k in order], labels=[wrap(lab.tech(k), 44) for k in order],
                          colors=[tech_color(k) for k in order], step=None, linewidth=0)
         ax.plot(hours, use, color=DEMAND_COLOR, linewidth=1.3, label=lab.t("fig.dispatch.total_use"))
         ax.plot(hours, demand, color=DEMAND_COLOR, linewidth=1.0, linestyle="--",
@@ -425,13 +434,15 @@ def dispatch_figure(ctx: ReportContext, season: str) -> ReportFigure:
         ax.set_ylabel(lab.t("unit.mw_axis_short"))
         ax.yaxis.set_major_formatter(_formatter(lab))
         ax.set_title(lab.sector(group), loc="left")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            legend.setdefault(label, handle)
         ax.set_xlim(0, max(len(week) - 1, 1))
         ax.set_ylim(bottom=0)
+    fig.legend(list(legend.values()), list(legend), loc="outside lower center", ncols=3, fontsize=8.5)
     midnights = [i for i, t in enumerate(times) if t.hour == 0]
     axes[-1].set_xticks(midnights, [lab.day(times[i].to_pydatetime()) for i in midnights])
     axes[-1].set_xlabel(lab.t("fig.dispatch.local_time", tz=utc_offset_text(ctx)))
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontweight="bold")
     caption = lab.t("fig.dispatch.caption")
     if not found:
         caption += " " + lab.t(f"fig.dispatch.not_in_horizon_{season}")
@@ -463,7 +474,7 @@ def storage_figure(ctx: ReportContext) -> ReportFigure:
             ax.legend(loc="upper right")
         else:
             ax.plot(series.index, series.to_numpy(), color=tech_color(str(col)), linewidth=1.2)
-        ax.set_title(lab.tech(str(col)), loc="left")
+        ax.set_title(wrap(lab.tech(str(col)), 80), loc="left")
         ax.set_ylabel(lab.t("unit.mwh_axis_short"))
         ax.yaxis.set_major_formatter(_formatter(lab))
         ax.set_ylim(bottom=0)
@@ -474,7 +485,7 @@ def storage_figure(ctx: ReportContext) -> ReportFigure:
     last.xaxis.set_major_locator(locator)
     last.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: lab.month_day(mdates.num2date(x))))
     last.set_xlabel(lab.t("fig.dispatch.local_time", tz=utc_offset_text(ctx)))
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontweight="bold")
     return _finish(ctx, fig, "fig-storage", title, lab.t("fig.storage.caption"))
 
 
@@ -488,7 +499,7 @@ def costs_figure(ctx: ReportContext) -> ReportFigure:
     if costs:
         order = sorted(costs, key=lambda t: costs[t])
         values = np.array([costs[t] for t in order]) / 1e6
-        ax.barh([lab.tech(t) for t in order], values, color=[tech_color(t) for t in order])
+        ax.barh([wrap(lab.tech(t), 40) for t in order], values, color=[tech_color(t) for t in order])
         for yi, v in enumerate(values):
             ax.text(v, yi, " " + lab.num(v, 2) if v >= 0 else lab.num(v, 2) + " ", va="center",
                     ha="left" if v >= 0 else "right", fontsize=8.5)
@@ -499,7 +510,7 @@ def costs_figure(ctx: ReportContext) -> ReportFigure:
         ax.grid(axis="y", visible=False)
     else:
         _no_data(ax, lab.t("fig.no_data"))
-    ax.set_title(title, loc="left")
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontweight="bold")
     caption = lab.t("fig.costs.caption", total=lab.num(res.total_annual_cost_usd / 1e6, 1),
                     baseline=lab.num(res.baseline_annual_cost_usd / 1e6, 1))
     return _finish(ctx, fig, "fig-costs", title, caption)

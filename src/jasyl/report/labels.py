@@ -56,7 +56,17 @@ class Labels:
         if value is None or not math.isfinite(float(value)):
             return "—"
         size = abs(float(value))
-        digits = 0 if size >= 100 else 1 if size >= 10 else 2 if size > 0 else 0
+        if size == 0 or size >= 100:
+            digits = 0
+        elif size >= 10:
+            digits = 1
+        elif size >= 1:
+            digits = 2
+        else:  # up to three significant digits for small numbers, no trailing zeros (0,99; 0,0005)
+            from babel.numbers import format_decimal
+
+            digits = min(2 - math.floor(math.log10(size)), 6)
+            return str(format_decimal(float(value), format="#,##0." + "#" * digits, locale=self.locale))
         return self.num(value, digits)
 
     def date(self, value: dt.date | dt.datetime, fmt: str = "long") -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Polygon
+from matplotlib.ticker import MaxNLocator
 
 from jasyl.report.context import ReportContext, ReportFigure
 from jasyl.report.labels import Labels
@@ -129,9 +130,12 @@ def _draw(ax: Axes, ctx: ReportContext, extent: tuple[float, float, float, float
             continue  # shown in the close-up; would crowd the star here
         ax.plot(city.longitude, city.latitude, marker="s" if city.capital else "o", markersize=4 if detail else 3,
                 color="#555555", zorder=3)
+        # just west of the star (Bishkek), write the name below the point, clear of the star's box
+        left = (not detail and city.longitude < here_lon and abs(city.latitude - here_lat) < 2.5
+                and here_lon - city.longitude < 5)
         ax.annotate(city.names.get(lab.lang, city.names["en"]), (city.longitude, city.latitude),
-                    xytext=(4, 3), textcoords="offset points", fontsize=8.5 if detail else 7.5, color="#333333",
-                    zorder=3)
+                    xytext=(3, -10) if left else (4, 3), textcoords="offset points",
+                    fontsize=8.5 if detail else 7.5, color="#333333", zorder=3)
     ax.plot(here_lon, here_lat, marker="*", markersize=16 if detail else 13, color="#d62728",
             markeredgecolor="white", markeredgewidth=0.8, zorder=4)
     ax.annotate(ctx.city.display_name(lab.lang), (here_lon, here_lat), xytext=(7, -12), textcoords="offset points",
@@ -142,6 +146,8 @@ def _draw(ax: Axes, ctx: ReportContext, extent: tuple[float, float, float, float
     ax.set_facecolor("#eaf2fb")
     ax.xaxis.set_major_formatter(lambda x, _p: f"{lab.num(x, 1 if detail else 0)}{lab.t('unit.deg_e')}")
     ax.yaxis.set_major_formatter(lambda y, _p: f"{lab.num(y, 1 if detail else 0)}{lab.t('unit.deg_n')}")
+    ax.xaxis.set_major_locator(MaxNLocator(4 if detail else 7))
+    ax.yaxis.set_major_locator(MaxNLocator(5 if detail else 7))
     ax.tick_params(labelsize=7.5)
     ax.grid(color="#ffffff", linewidth=0.6)
     # scale bar in the lower left corner
