@@ -1,7 +1,7 @@
 """Soak test (reduced size): bulk ingestion stays correct and idempotent at volume.
 
 The full-size run (1,000,000 rows) is ``benchmarks/bench_monitoring.py``; its figure is in
-docs/monitoring.md. Here 120,000 rows keep the suite fast.
+docs/monitoring.md. Here 60,000 rows keep the suite fast.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from jasyl.monitoring.ingest import ingest_file
 from jasyl.monitoring.models import Measurement, Site
 from jasyl.monitoring.store import init_store
 
-ROWS = 120_000
+ROWS = 60_000
 
 
 def test_soak_ingest(sqlite_url: str, tmp_path: Path) -> None:

@@ -28,10 +28,12 @@ _SOURCE_MARKERS = {"brick_works": "s", "quarry": "^", "sewage_outfall": "v", "bo
 
 
 def _svg(fig: Any) -> str:
+    import matplotlib
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text stays text: smaller and faster
+        fig.savefig(buf, format="svg")
     plt.close(fig)
     text = buf.getvalue()
     return text[text.find("<svg"):]
@@ -64,44 +66,65 @@ def _map(data: dict[str, Any], lang: str) -> str:
     ax.set_aspect(1.0 / math.cos(math.radians(43.9)))  # metres per degree at Konaev's latitude
     ax.grid(True, alpha=0.3)
     ax.set_title(t("monitor.report.map_title", lang))
+    fig.tight_layout()
     return _svg(fig)
 
 
-def _series_plot(df: pd.DataFrame, parameter: str, lang: str, demo: bool) -> str:
+def _site_plot(df: pd.DataFrame, params: list[str], lang: str, demo: bool) -> str:
+    """One figure per site: a panel per parameter (hourly and 24-hour means or samples vs the MPC)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sub = df[df["parameter"] == parameter]
+    ncols = 2 if len(params) > 4 else 1
+    nrows = -(-len(params) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9, 1.9 * nrows + 0.4), squeeze=False, sharex=True)
+    for ax, parameter in zip(axes.flat, params, strict=False):
+        _panel(ax, df[df["parameter"] == parameter], parameter, lang)
+    for ax in list(axes.flat)[len(params):]:
+        ax.set_visible(False)
+    if demo:
+        fig.suptitle("DEMO", color="#b7950b", fontweight="bold")
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def _local(index: pd.DatetimeIndex) -> Any:
+    """Naive UTC times as naive local times (plotting tz-aware times is much slower)."""
+    return index.tz_localize("UTC").tz_convert(DEFAULT_TZ).tz_localize(None).to_numpy()
+
+
+def _panel(ax: Any, sub: pd.DataFrame, parameter: str, lang: str) -> None:
+    import matplotlib.dates as mdates
+
     pdef = parameter_def(parameter)
-    fig, ax = plt.subplots(figsize=(8, 2.8))
     if pdef.medium == "water":
-        local = pd.to_datetime(sub["time_utc"]).dt.tz_localize("UTC").dt.tz_convert(DEFAULT_TZ)
-        ax.plot(local, sub["value"], "o-", ms=3, label=pdef.label)
+        local = _local(pd.DatetimeIndex(pd.to_datetime(sub["time_utc"])))
+        ax.plot(local, sub["value"].to_numpy(), "o-", ms=3, lw=1, label=pdef.label)
         std = find_standard(parameter, "fishery_mpc")
         if std:
             ax.axhline(std.value, color="#c0392b", ls="--", lw=1, label=t("monitor.legend.fishery_mpc", lang))
     else:
         hourly = hourly_means(sub)
-        idx = pd.DatetimeIndex(hourly.index).tz_localize("UTC").tz_convert(DEFAULT_TZ)
-        ax.plot(idx, hourly.to_numpy(), lw=0.6, color="#5d6d7e", label=t("monitor.legend.hourly", lang))
+        idx = _local(pd.DatetimeIndex(hourly.index))
+        ax.plot(idx, hourly.to_numpy(), lw=0.5, color="#85929e", label=t("monitor.legend.hourly", lang))
         daily = daily_means(sub)
         if not daily.empty:
             didx = pd.DatetimeIndex([pd.Timestamp(d) + pd.Timedelta(hours=12) for d in daily.index])
-            ax.step(didx.tz_localize(DEFAULT_TZ), daily.to_numpy(), where="mid", color="#1f618d", lw=1.5,
+            ax.step(didx.to_numpy(), daily.to_numpy(), where="mid", color="#1f618d", lw=1.4,
                     label=t("monitor.legend.daily", lang))
         for kind, color in (("mpc_one_off", "#c0392b"), ("mpc_daily", "#e67e22")):
             std = find_standard(parameter, kind)
             if std:
                 ax.axhline(std.value, color=color, ls="--", lw=1, label=t(f"monitor.legend.{kind}", lang))
-    ax.set_ylabel(f"{pdef.label}, {pdef.unit}")
-    title = pdef.label + (" - DEMO" if demo else "")
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="upper right")
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_title(f"{pdef.label}, {pdef.unit}", fontsize=9, loc="left")
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=6, loc="upper right")
     ax.grid(True, alpha=0.3)
-    fig.autofmt_xdate()
-    return _svg(fig)
 
 
 def _num(x: Any, lang: str, digits: int = 2) -> str:
@@ -202,10 +225,10 @@ def render_report(engine: Engine, lang: str, site_codes: list[str] | None = None
         if not df.empty:
             end = df["time_utc"].max()
             df = df[df["time_utc"] > end - pd.Timedelta(days=365)]
-            parts.append(f"<h3>{e(t('monitor.report.timeseries', lang))}</h3>")
-            for p in sorted(df["parameter"].unique()):
-                if parameter_def(p).medium in ("air", "water"):
-                    parts.append(_series_plot(df, p, lang, s["demo"]))
+            params = [p for p in sorted(df["parameter"].unique()) if parameter_def(p).medium in ("air", "water")]
+            if params:
+                parts.append(f"<h3>{e(t('monitor.report.timeseries', lang))}</h3>")
+                parts.append(_site_plot(df, params, lang, s["demo"]))
     parts.append(f"<h2>{e(t('monitor.report.notes', lang))}</h2><ul>")
     for key in ("demo", "legal", "mpc_one_off", "water_gap", "times"):
         parts.append(f"<li>{e(t('monitor.note.' + key, lang))}</li>")
