@@ -14,7 +14,7 @@ Steps (all vectorised, fixed seed, ~0.2 s):
 4. DNI/DHI: Perez DIRINDEX decomposition (pvlib), which uses the clear-sky DNI; Erbs (used by the
    readers for files without DNI/DHI) makes clear hours about twice as diffuse as the clear-sky
    model and would understate beam irradiance and tracking gains.
-5. Temperature: a periodic spline through the monthly means, an AR(1) daily anomaly (lag-1 0.7,
+5. Temperature: a periodic spline through the monthly means, an AR(1) daily anomaly (lag-1 0.8, sd 2 K + 0.12 K per K below 20 C,
    larger in cold months, sunny days warmer in summer and colder in winter), a diurnal cosine with
    the month's diurnal range (scaled by the day's clearness) peaking at 15 h solar time, then
    monthly offsets so monthly means equal the normals.
@@ -209,8 +209,8 @@ def _synthetic_cached(lat: float, lon: float, elev: float, normals: MonthlyNorma
         smooth = spline(np.where(doy_h < mid_month_doy[0], doy_h + 365, doy_h))
         got = np.bincount(month, weights=smooth, minlength=12) / np.bincount(month, minlength=12)
         anchors = anchors + (t_norm - got)
-    sd = 2.0 + 0.08 * np.clip(20.0 - t_norm, 0.0, None)
-    z_t = _ar1(rng, 365, 0.7)
+    sd = 2.0 + 0.12 * np.clip(20.0 - t_norm, 0.0, None)
+    z_t = _ar1(rng, 365, 0.8)
     k_mean_day = k_month[month_of_day]
     sun_coupling = np.clip(6.0 * (t_norm - 5.0) / 20.0, -3.0, 5.0)
     anomaly_day = sd[month_of_day] * z_t + sun_coupling[month_of_day] * (kc_day - k_mean_day)
