@@ -14,8 +14,9 @@ Steps (all vectorised, fixed seed, ~0.2 s):
 4. DNI/DHI: Perez DIRINDEX decomposition (pvlib), which uses the clear-sky DNI; Erbs (used by the
    readers for files without DNI/DHI) makes clear hours about twice as diffuse as the clear-sky
    model and would understate beam irradiance and tracking gains.
-5. Temperature: a periodic spline through the monthly means, an AR(1) daily anomaly (lag-1 0.8, sd 2 K + 0.12 K per K below 20 C,
-   larger in cold months, sunny days warmer in summer and colder in winter), a diurnal cosine with
+5. Temperature: a periodic spline through the monthly means, an AR(1) daily anomaly (lag-1 0.8,
+   sd 2 K + 0.12 K per K of monthly mean below 20 C, so larger in cold months; sunny days warmer
+   in summer and colder in winter), a diurnal cosine with
    the month's diurnal range (scaled by the day's clearness) peaking at 15 h solar time, then
    monthly offsets so monthly means equal the normals.
 6. Wind: a Gaussian AR(1) (hourly correlation 0.9) mapped to a Weibull distribution (k = 2), a
