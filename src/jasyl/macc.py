@@ -435,6 +435,10 @@ class MaccResult:
     not_effective: list[dict[str, Any]] = field(default_factory=list)
     assumptions: dict[str, Any] = field(default_factory=dict)
     method: str = ""
+    city_names: dict[str, str] = field(default_factory=dict)
+
+    def city_label(self, lang: str) -> str:
+        return self.city_names.get(lang, self.city)
 
     @property
     def order(self) -> list[str]:
@@ -561,9 +565,12 @@ def compute_macc(
     ordered = sorted(rows, key=lambda r: (r.cost_usd_per_t, r.merit_rank))
     cumulative = 0.0
     rows = []
+    seen: dict[str, int] = {}
     for r in ordered:
         cumulative += r.abatement_t_per_year
-        rows.append(replace(r, cumulative_abatement_t=cumulative))
+        seen[r.id] = seen.get(r.id, 0) + 1  # tranches are equal: number them along the curve
+        name = lib.measure(r.id).label("en") + (f" ({seen[r.id]}/{r.tranches})" if r.tranches > 1 else "")
+        rows.append(replace(r, cumulative_abatement_t=cumulative, tranche=seen[r.id], name=name))
     return MaccResult(
         city=ctx.city.name,
         year=ctx.city.inventory_year,
@@ -574,6 +581,7 @@ def compute_macc(
         total_abatement_t=total,
         residual_energy_tco2e=current.emissions_t,
         not_effective=not_effective,
+        city_names=dict(ctx.city.names),
         assumptions=_assumptions(ctx),
         method=(
             "annual energy balance; measures taken one by one in merit order (lowest cost per tonne on the "
@@ -653,7 +661,7 @@ def macc_figure(result: MaccResult, lang: str = "en", library: MeasureLibrary | 
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xlabel(translate("pathway.macc.xlabel", lang))
     ax.set_ylabel(translate("pathway.macc.ylabel", lang))
-    ax.set_title(translate("pathway.macc.title", lang, city=result.city))
+    ax.set_title(translate("pathway.macc.title", lang, city=result.city_label(lang)))
     used = sorted({r.category for r in result.rows})
     ax.legend(
         handles=[
@@ -743,7 +751,7 @@ def macc_section(
         "title": translate("pathway.macc.section_title", lang),
         "texts": texts,
         "figure_svg": figure_bytes(fig, "svg").decode("utf-8"),
-        "figure_title": translate("pathway.macc.title", lang, city=result.city),
+        "figure_title": translate("pathway.macc.title", lang, city=result.city_label(lang)),
         "columns": {
             k: translate(f"pathway.col.{k}", lang)
             for k in ("rank", "measure", "category", "units", "unit", "investment", "abatement", "cost_per_t")

@@ -111,6 +111,10 @@ class Pathway:
     growth_per_year: float
     method: str
     notes: list[str] = field(default_factory=list)
+    city_names: dict[str, str] = field(default_factory=dict)
+
+    def city_label(self, lang: str) -> str:
+        return self.city_names.get(lang, self.city)
 
     @property
     def total_investment_usd(self) -> float:
@@ -402,6 +406,7 @@ def build_pathway(
         growth_per_year=growth,
         method="annual energy balance with MACC merit order, vintages and capital-cost decline",
         notes=notes,
+        city_names=dict(city.names),
     )
 
 
@@ -468,7 +473,9 @@ def pathway_figure(path: Pathway, lang: str = "en") -> Any:
     top.set_ylabel(translate("pathway.path.ylabel_co2", lang))
     top.set_ylim(bottom=0)
     top.legend(fontsize=8)
-    top.set_title(translate("pathway.path.title", lang, city=path.city, start=path.start_year, end=path.target_year))
+    top.set_title(
+        translate("pathway.path.title", lang, city=path.city_label(lang), start=path.start_year, end=path.target_year)
+    )
     bottom = fig.add_subplot(2, 1, 2, sharex=top)
     bottom.bar(years, [y.investment_usd / 1e6 for y in path.years], color="#59a14f")
     bottom.set_ylabel(translate("pathway.path.ylabel_invest", lang))
@@ -547,7 +554,7 @@ def pathway_section(
         "texts": texts,
         "figure_svg": figure_bytes(fig, "svg").decode("utf-8"),
         "figure_title": translate(
-            "pathway.path.title", lang, city=path.city, start=path.start_year, end=path.target_year
+            "pathway.path.title", lang, city=path.city_label(lang), start=path.start_year, end=path.target_year
         ),
         "columns": {k: translate(f"pathway.col.{k}", lang) for k in ("year", "target", "co2", "investment", "built")},
         "rows": pathway_rows(path, lang, library),

@@ -148,8 +148,16 @@ def test_planner_check_runs_only_for_the_chosen_years(konaev_ctx: Context, konae
         calls.append((year, target))
         return {"co2_after_t": target}
 
-    path = build_pathway(konaev_ctx.city, konaev_ctx.library, start_year=2026, target_year=2035, ctx=konaev_ctx,
-                         macc=konaev_macc, planner_years=[2030, 2035], planner_check=fake_planner)
+    path = build_pathway(
+        konaev_ctx.city,
+        konaev_ctx.library,
+        start_year=2026,
+        target_year=2035,
+        ctx=konaev_ctx,
+        macc=konaev_macc,
+        planner_years=[2030, 2035],
+        planner_check=fake_planner,
+    )
     by_year = {y.year: y for y in path.years}
     assert [c[0] for c in calls] == [2030, 2035]
     assert calls[0][1] == pytest.approx(by_year[2030].target_co2_t)

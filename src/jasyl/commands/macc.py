@@ -62,7 +62,7 @@ def write_macc_outputs(out: Path, result: MaccResult, lang: str, library: Measur
 
 def render_table(result: MaccResult, lang: str, library: MeasureLibrary, console: Console) -> None:
     t = translate
-    table = Table(title=t("pathway.cli.macc_title", lang, city=result.city, year=result.year))
+    table = Table(title=t("pathway.cli.macc_title", lang, city=result.city_label(lang), year=result.year))
     for key, justify in (
         ("rank", "right"),
         ("measure", "left"),

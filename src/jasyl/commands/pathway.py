@@ -62,7 +62,9 @@ def pathway_csv(path: Pathway) -> str:
 
 def render_table(path: Pathway, lang: str, library: MeasureLibrary, console: Console) -> None:
     t = translate
-    table = Table(title=t("pathway.cli.path_title", lang, city=path.city, start=path.start_year, end=path.target_year))
+    table = Table(
+        title=t("pathway.cli.path_title", lang, city=path.city_label(lang), start=path.start_year, end=path.target_year)
+    )
     for key, justify in (
         ("year", "right"),
         ("target", "right"),
