@@ -31,6 +31,7 @@ from jasyl.monitoring.store import display_url
 __all__ = ["site_status", "status", "site_frame", "INDEX_WINDOW_DAYS", "EXCEEDANCE_WINDOW_DAYS"]
 
 INDEX_WINDOW_DAYS = 30
+MIN_DAYS_PER_YEAR = 274  # 75 % of 365
 EXCEEDANCE_WINDOW_DAYS = 365
 DEMO_LABEL = "DEMO"
 
@@ -151,8 +152,13 @@ def _exceedances(df: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
             elif std.averaging == "8h":
                 series = rolling_means(sub)
             elif std.averaging == "annual":
+                # an annual mean needs valid daily means on at least 75 % of the days of the year
                 daily = daily_means(sub, tz)
-                series = daily.groupby([d.year for d in daily.index]).mean() if not daily.empty else daily
+                if daily.empty:
+                    continue
+                grouped = daily.groupby([d.year for d in daily.index])
+                counts = grouped.count()
+                series = grouped.mean()[counts >= MIN_DAYS_PER_YEAR]
             else:  # water samples
                 series = sub.set_index("time_utc")["value"]
             if series.empty:

@@ -138,7 +138,9 @@ def read_openaq_csv(path: Path, *, period_s: int = 3600) -> ParsedFile:
         period_s=period_s,
         origin=f"openaq-csv:{path.name}",
     )
-    return ParsedFile(rows, errors)
+    # the Explorer's datetimeUtc column is UTC by definition; the archive's datetime carries an offset
+    utc_column = col["datetime"].lower() in ("datetimeutc", "datetime_utc", "date_utc")
+    return ParsedFile(rows, errors, naive_is_utc=utc_column)
 
 
 def read_openaq_json(path: Path, *, site: str | None = None) -> ParsedFile:
