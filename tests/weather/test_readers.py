@@ -338,3 +338,21 @@ def test_csv_without_coordinates_uses_the_fallback(tmp_path: Path, ref: pd.DataF
     np.testing.assert_allclose(w["dni_w_m2"].to_numpy(), dni.to_numpy(), atol=1e-6)
     np.testing.assert_allclose(w["dhi_w_m2"].to_numpy(), dhi.to_numpy(), atol=1e-6)
     assert (w["dhi_w_m2"] <= w["ghi_w_m2"] + 1e-6).all()
+
+
+def test_epw_without_pressure_and_diffuse(tmp_path: Path, ref: pd.DataFrame) -> None:
+    """Optional EPW fields entirely missing are ignored (DNI/DHI derived, pressure dropped)."""
+    path = write_epw(tmp_path / "thin.epw", ref)
+    lines = path.read_text().splitlines()
+    out = lines[:8]
+    for line in lines[8:]:
+        f = line.split(",")
+        f[9] = "999999"  # pressure missing
+        f[14] = "9999"  # DNI missing
+        f[15] = "9999"  # DHI missing
+        out.append(",".join(f))
+    path.write_text("\n".join(out) + "\n")
+    w = read_weather(path)
+    _assert_table(w)
+    assert "pressure_pa" not in w
+    assert any("Erbs" in n for n in w.attrs["notes"])

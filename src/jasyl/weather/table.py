@@ -249,6 +249,10 @@ def _fill_gaps(
     if lines is not None:
         line_of = pd.Series(list(lines), index=index)
     df = df.reindex(full)
+    for col in [c for c in df.columns if c not in REQUIRED_COLUMNS]:
+        if df[col].isna().all():
+            df = df.drop(columns=col)
+            notes.append(f"column {col} is empty in the file and was ignored")
     # missing timestamps
     if len(missing):
         gaps = _runs(~full.isin(index))
