@@ -170,6 +170,7 @@ def summarize(p: HourlyProfiles, final_energy: pd.DataFrame) -> dict[str, Any]:
         "weather_source": a.get("source", ""),
         "synthetic": bool(a.get("synthetic", False)),
         "weather_notes": list(a.get("notes", [])),
+        "demand_notes": list(d.attrs.get("notes", [])),
         "latitude": a.get("latitude"),
         "longitude": a.get("longitude"),
         "hours": len(w),

@@ -170,3 +170,16 @@ def test_with_real_proxy_weather(city, fe: pd.DataFrame) -> None:  # type: ignor
     season = d["heating_season"].astype(bool)
     assert d.loc[~season, "heat_district_space_mw"].max() == 0.0
     assert 150 <= season.sum() / 24 <= 230
+
+
+def test_warm_weather_keeps_the_annual_totals(city, fe: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    w = synthetic_year(city.location, konaev_normals())
+    w["temp_air_c"] = 26.0 + 4.0 * np.sin(np.arange(len(w)) * 2 * np.pi / 24)  # never below 18 C
+    d = build_demand(fe, w, city.location.timezone)
+    assert d["heating_season"].sum() == 0
+    useful = annual_targets(fe)
+    assert d["heat_individual_mw"].sum() == pytest.approx(
+        useful["individual_space"] + useful["individual_water"], rel=1e-9
+    )
+    assert d["heat_district_mw"].sum() == pytest.approx(_sum(fe, carrier="district_heat"), rel=1e-9)
+    assert d.attrs["notes"]

@@ -133,6 +133,14 @@ def build_demand(final_energy: pd.DataFrame, weather: pd.DataFrame, timezone: st
     space_network = space_heat_weights(temp, local, stove=False)
     space_stove = space_heat_weights(temp, local, stove=True)
     water = hot_water_weights(local)
+    notes: list[str] = []
+    if space_network.sum() <= 0:
+        # no hour below the base temperature in a heating season (a warm climate): the city still
+        # reports space-heating fuel, so spread it over the coldest hours instead of dropping it
+        cold = np.clip(np.quantile(temp.to_numpy(), 0.25) - temp.to_numpy(), 0.0, None) + 1e-9
+        space_network = cold
+        space_stove = cold * hourly_weights("stove", local)
+        notes.append("no heating season in this weather: space heat spread over the coldest quarter of hours")
     d_space = sum(v * (1.0 - DISTRICT_HOT_WATER_SHARE[k]) for k, v in t["district"].items())
     d_water = sum(v * DISTRICT_HOT_WATER_SHARE[k] for k, v in t["district"].items())
     df["heat_district_space_mw"] = _scaled(space_network, d_space)
@@ -150,5 +158,5 @@ def build_demand(final_energy: pd.DataFrame, weather: pd.DataFrame, timezone: st
     df["transport_ev_mw"] = df[[f"transport_ev_{g}_mw" for g in ("cars", "bus", "trucks")]].sum(axis=1)
     df["heating_season"] = heating_season_mask(temp, local).astype(int)
     df.index.name = "time_utc"
-    df.attrs = {"targets_mwh": t, "heating_degree_days": heating_degree_days(temp, local)}
+    df.attrs = {"targets_mwh": t, "heating_degree_days": heating_degree_days(temp, local), "notes": notes}
     return df
