@@ -121,3 +121,25 @@ def test_normals_validation() -> None:
     bad = {**good, "temp_c": {"values": [280] * 12, "estimate": "kelvin by mistake"}}
     with pytest.raises(SchemaError, match="plausible"):
         parse_normals(bad, "n.yaml")
+
+
+def test_linke_turbidity_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pvlib's Linke turbidity file the documented constant is used and the year still
+    reproduces its normals."""
+    import pvlib
+
+    from jasyl.weather import synthetic as synth
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise OSError("LinkeTurbidities.h5 not readable")
+
+    monkeypatch.setattr(pvlib.clearsky, "lookup_linke_turbidity", unavailable)
+    synth._synthetic_cached.cache_clear()
+    try:
+        n = konaev_normals()
+        w = synthetic_year(KONAEV, n, seed=5)
+    finally:
+        synth._synthetic_cached.cache_clear()
+    assert any("unavailable" in note and str(synth.FALLBACK_LINKE_TURBIDITY) in note for note in w.attrs["notes"])
+    months = w.groupby(w.index.month)
+    np.testing.assert_allclose(months["ghi_w_m2"].sum() / 1000.0, n.ghi_kwh_m2, rtol=GHI_TOL_REL)
