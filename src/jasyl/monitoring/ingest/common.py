@@ -12,6 +12,7 @@ vectorised (fast enough for millions of rows) and returns good rows and :class:`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,10 +95,11 @@ def validate(parsed: ParsedFile, cond: Conditions) -> tuple[pd.DataFrame, list[R
         return _empty(), errors, 0
     reasons = pd.Series("", index=df.index, dtype=object)
 
-    def flag(mask: pd.Series | np.ndarray, reason: pd.Series | str) -> None:
+    def flag(mask: pd.Series | np.ndarray, reason: Callable[[], pd.Series] | str) -> None:
+        """Give the first reason to the rows in ``mask``; messages are only built for those rows."""
         mask = pd.Series(mask, index=df.index).fillna(False).astype(bool) & (reasons == "")
         if mask.any():
-            reasons[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
+            reasons[mask] = reason if isinstance(reason, str) else reason()[mask]
 
     # site
     code = df["site_code"].astype("string").str.strip()
@@ -107,21 +109,21 @@ def validate(parsed: ParsedFile, cond: Conditions) -> tuple[pd.DataFrame, list[R
     lat = pd.to_numeric(df["latitude"], errors="coerce")
     lon = pd.to_numeric(df["longitude"], errors="coerce")
     flag(df["latitude"].notna() & (lat.isna() | (lat.abs() > 90)),
-         "latitude '" + df["latitude"].astype(str) + "' is not a number in -90..90")
+         lambda: "latitude '" + df["latitude"].astype(str) + "' is not a number in -90..90")
     flag(df["longitude"].notna() & (lon.isna() | (lon.abs() > 180)),
-         "longitude '" + df["longitude"].astype(str) + "' is not a number in -180..180")
+         lambda: "longitude '" + df["longitude"].astype(str) + "' is not a number in -180..180")
     # parameter
     praw = df["parameter_raw"].astype("string")
     uniq = {p: resolve_parameter(p) for p in praw.dropna().unique()}
     param = praw.map(uniq)
-    flag(param.isna(), "unknown parameter '" + praw.fillna("").astype(str) + "'")
+    flag(param.isna(), lambda: "unknown parameter '" + praw.fillna("").astype(str) + "'")
     # value
     vtext = df["value_raw"]
     value = pd.to_numeric(vtext, errors="coerce")
     flag(value.isna() | ~np.isfinite(value.fillna(0.0)),
-         "value '" + vtext.astype(str) + "' is not a number")
+         lambda: "value '" + vtext.astype(str) + "' is not a number")
     signed = param.isin(["temperature"])
-    flag((value < 0) & ~signed, "negative value " + vtext.astype(str) + " (sensor error code?)")
+    flag((value < 0) & ~signed, lambda: "negative value " + vtext.astype(str) + " (sensor error code?)")
     # time
     if pd.api.types.is_datetime64_any_dtype(df["time_raw"]):
         times = pd.to_datetime(df["time_raw"], utc=True)
@@ -130,12 +132,12 @@ def validate(parsed: ParsedFile, cond: Conditions) -> tuple[pd.DataFrame, list[R
         if not parsed.naive_is_utc:
             has_offset = traw.str.contains(_OFFSET, regex=True).fillna(False)
             flag(traw.notna() & ~has_offset,
-                 "time '" + traw.fillna("").astype(str) + "' has no UTC offset "
+                 lambda: "time '" + traw.fillna("").astype(str) + "' has no UTC offset "
                  "(write it as 2024-01-31T14:00:00+05:00 or 2024-01-31T09:00:00Z)")
         times = pd.to_datetime(traw, utc=True, errors="coerce", format="ISO8601")
-        flag(times.isna(), "time '" + traw.fillna("").astype(str) + "' is not an ISO 8601 date-time")
+        flag(times.isna(), lambda: "time '" + traw.fillna("").astype(str) + "' is not an ISO 8601 date-time")
     now = pd.Timestamp.now(tz="UTC")
-    flag(times > now + pd.Timedelta(days=1), "time " + times.astype(str) + " is in the future")
+    flag(times > now + pd.Timedelta(days=1), lambda: "time " + times.astype(str) + " is in the future")
     # units, per (parameter, unit) group
     converted = pd.Series(np.nan, index=df.index, dtype=float)
     canon_unit = pd.Series("", index=df.index, dtype=object)
