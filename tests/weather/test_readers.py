@@ -356,3 +356,15 @@ def test_epw_without_pressure_and_diffuse(tmp_path: Path, ref: pd.DataFrame) -> 
     _assert_table(w)
     assert "pressure_pa" not in w
     assert any("Erbs" in n for n in w.attrs["notes"])
+
+
+def test_era5_single_point(tmp_path: Path, ref: pd.DataFrame) -> None:
+    import xarray as xr
+
+    grid = write_era5(tmp_path / "grid.nc", ref)
+    ds = xr.open_dataset(grid).load().sel(latitude=43.75, longitude=77.0)  # scalar coordinates
+    ds.to_netcdf(tmp_path / "point.nc")
+    w = read_weather(tmp_path / "point.nc")  # no location needed: the file has one point
+    _assert_table(w)
+    assert w.attrs["latitude"] == 43.75
+    np.testing.assert_allclose(w["temp_air_c"].to_numpy(), ref["temp_air_c"].to_numpy(), atol=1e-6)
