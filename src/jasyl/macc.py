@@ -52,6 +52,7 @@ __all__ = [
     "macc_figure",
     "figure_bytes",
     "table_rows",
+    "unit_label",
     "macc_section",
     "section_html",
     "report_section",
@@ -687,6 +688,16 @@ def figure_bytes(fig: Any, fmt: str = "svg") -> bytes:
 # ------------------------------------------------------------------------------------ report section
 
 
+def unit_label(unit: str, lang: str) -> str:
+    """A measure's unit in ``lang`` when the message catalogue knows it, else as written in the file."""
+    import re
+
+    from jasyl.i18n import catalogue
+
+    key = "pathway.unit." + re.sub(r"[^a-z0-9]+", "_", unit.lower().replace("%", "pct")).strip("_")
+    return catalogue(lang).get(key, unit)
+
+
 def table_rows(result: MaccResult, lang: str = "en", library: MeasureLibrary | None = None) -> list[dict[str, Any]]:
     """Rows of the MACC table with names in ``lang`` (cheapest first)."""
     from jasyl.i18n import translate
@@ -704,7 +715,7 @@ def table_rows(result: MaccResult, lang: str = "en", library: MeasureLibrary | N
                 "name": name,
                 "category": translate(f"pathway.category.{r.category}", lang),
                 "units": r.units,
-                "unit": r.unit,
+                "unit": unit_label(r.unit, lang),
                 "investment_usd": r.investment_usd,
                 "annualised_cost_usd": r.annualised_cost_usd,
                 "abatement_t_per_year": r.abatement_t_per_year,

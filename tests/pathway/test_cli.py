@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -133,5 +134,13 @@ def test_message_catalogues_have_the_same_keys() -> None:
         text = (resources.files("jasyl") / "i18n" / f"pathway.{lang}.yaml").read_text(encoding="utf-8")
         data = yaml.safe_load(text)
         assert all(k.startswith("pathway.") for k in data)
-        keys.append(set(data))
-    assert keys[0] == keys[1] == keys[2]
+        keys.append(data)
+    assert set(keys[0]) == set(keys[1]) == set(keys[2])
+    fields = [{k: {n for _, n, _, _ in string.Formatter().parse(v) if n} for k, v in d.items()} for d in keys]
+    assert fields[0] == fields[1] == fields[2]
+    # every unit of the embedded library has a name in each language
+    from jasyl.macc import unit_label
+    from jasyl.measures import load_measures
+
+    for m in load_measures(use_catalogue=False).measures:
+        assert unit_label(m.unit, "ru") != m.unit or m.unit in ("km",), m.unit
