@@ -41,6 +41,8 @@ __all__ = [
 
 #: annual energy below this (GWh) is solver noise and left out of the balance plot
 MIN_GWH = 0.01
+#: hourly power below this (MW) is solver noise: not drawn in the week plots
+MIN_MW = 0.01
 #: dispatch column of renewable output that could not be used (negative: withdrawn from the bus)
 CURTAILMENT = "curtailment"
 BEFORE_COLOR = "#9e9e9e"
@@ -418,7 +420,7 @@ def dispatch_figure(ctx: ReportContext, season: str) -> ReportFigure:
             pos = np.clip(values, 0, None)
             if tech != CURTAILMENT:
                 use += -np.clip(values, None, 0)
-            if pos.sum() > 1e-9:
+            if pos.max(initial=0.0) > MIN_MW:
                 key = base_tech(tech)
                 supply[key] = supply.get(key, np.zeros(len(week))) + pos
         if not cols:
