@@ -752,7 +752,16 @@ def macc_section(
     ]
     if negative:
         texts.append(translate("pathway.macc.negative", lang, count=negative))
-    left = [names.get(n["id"], n["name"]) for n in result.not_effective]
+    left = []
+    for n in result.not_effective:
+        name = names.get(n["id"], n["name"])
+        partial = any(r.id == n["id"] for r in result.rows)
+        if partial:
+            unit = unit_label(library.measure(n["id"]).unit, lang)
+            taken = sum(r.units for r in result.rows if r.id == n["id"])
+            name = translate("pathway.macc.remaining", lang, name=name, left=format_number(n["units_left"], lang),
+                             total=format_number(taken + n["units_left"], lang), unit=unit)
+        left.append(name)
     if left:
         texts.append(translate("pathway.macc.not_effective", lang, names=", ".join(left)))
     if result.waste_tco2e > 0:
