@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -672,7 +673,10 @@ def macc_figure(result: MaccResult, lang: str = "en", library: MeasureLibrary | 
         loc="upper left",
         fontsize=8,
     )
-    listing = "\n".join(f"{row['rank']}. {row['name']}" for row in table_rows(result, lang, library))
+    listing = "\n".join(
+        f"{row['rank']}. {textwrap.shorten(row['name'], 62, placeholder='...')}"
+        for row in table_rows(result, lang, library)
+    )
     fig.text(0.64, 0.5, listing, fontsize=6.5, va="center", ha="left")
     fig.subplots_adjust(left=0.08, right=0.62, top=0.92, bottom=0.1)
     return fig
