@@ -164,3 +164,13 @@ def test_cli_missing_measures_file(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["macc", "--measures", str(tmp_path / "nope.yaml")]) == 2
     err = capsys.readouterr().err
     assert "nope.yaml" in err and "file not found" in err
+
+
+def test_unknown_catalogue_entry_is_a_clear_error() -> None:
+    pytest.importorskip("jasyl.model.catalogue")
+    text = MINIMAL.replace(
+        "    unit: luminaire\n", "    unit: luminaire\n    catalogue: {ref: generators.pv_floating}\n"
+    )
+    with pytest.raises(SchemaError, match="does not exist in the planner's technology catalogue") as info:
+        parse_measures(text, "mine.yaml")
+    assert info.value.field == "measures[led].catalogue.ref"
