@@ -140,6 +140,20 @@ def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: in
     # bulk path: DB-API executemany of plain tuples, INSERT ... ON CONFLICT DO NOTHING (SQLite >= 3.24
     # and PostgreSQL); times in the storage format of SQLAlchemy's DateTime type
     cols = list(frame.columns)
+    if conn.dialect.name == "postgresql":
+        _copy_postgresql(conn, frame, cols)
+    else:
+        _executemany(conn, frame, cols, batch_id)
+    inserted = int((conn.scalar(select(func.count()).select_from(table)) or 0) - count_before)
+    alerts_new = 0
+    if evaluate_alerts:
+        from jasyl.monitoring.alerts import evaluate_for_rows
+
+        alerts_new = evaluate_for_rows(conn, frame, demo=demo)
+    return inserted, sites_new, alerts_new
+
+
+def _executemany(conn: Connection, frame: pd.DataFrame, cols: list[str], batch_id: int | None) -> None:
     ph = placeholder(conn)
     sql = (f"INSERT INTO {Measurement.__tablename__} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))}) "
            "ON CONFLICT DO NOTHING")
@@ -150,10 +164,29 @@ def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: in
         if batch_id is None:
             chunk["batch_id"] = None
         conn.exec_driver_sql(sql, list(chunk.itertuples(index=False, name=None)))
-    inserted = int((conn.scalar(select(func.count()).select_from(table)) or 0) - count_before)
-    alerts_new = 0
-    if evaluate_alerts:
-        from jasyl.monitoring.alerts import evaluate_for_rows
 
-        alerts_new = evaluate_for_rows(conn, frame, demo=demo)
-    return inserted, sites_new, alerts_new
+
+_PG_STAGING_COLUMNS = {
+    "site_id": "integer", "time_utc": "timestamp", "parameter": "text", "value": "double precision",
+    "unit": "text", "period_s": "integer", "original_value": "double precision", "original_unit": "text",
+    "origin": "text", "batch_id": "integer", "demo": "boolean",
+}
+
+
+def _copy_postgresql(conn: Connection, frame: pd.DataFrame, cols: list[str]) -> None:
+    """PostgreSQL: COPY into a temporary table, then INSERT ... SELECT ... ON CONFLICT DO NOTHING."""
+    defs = ", ".join(f"{c} {_PG_STAGING_COLUMNS[c]}" for c in cols)
+    names = ", ".join(cols)
+    conn.exec_driver_sql("DROP TABLE IF EXISTS _jasyl_staging")
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE _jasyl_staging ({defs}) ON COMMIT DROP")
+    raw: Any = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY _jasyl_staging ({names}) FROM STDIN") as copy:
+        for start in range(0, len(frame), CHUNK_ROWS):
+            part = frame.iloc[start:start + CHUNK_ROWS]
+            chunk = part.drop(columns="time_utc").astype(object)
+            chunk.insert(cols.index("time_utc"), "time_utc", list(part["time_utc"].dt.to_pydatetime()))
+            for row in chunk.itertuples(index=False, name=None):
+                copy.write_row(row)
+    conn.exec_driver_sql(f"INSERT INTO {Measurement.__tablename__} ({names}) SELECT {names} "
+                         "FROM _jasyl_staging ON CONFLICT DO NOTHING")
+    conn.exec_driver_sql("DROP TABLE _jasyl_staging")
