@@ -59,6 +59,7 @@ def test_status_json_on_fresh_install_shows_demo(capsys: pytest.CaptureFixture[s
     air = next(s for s in data["sites"] if s["code"] == "demo:konaev-air")
     assert air["aqi"]["index"] is not None and air["kazhydromet"]["iza5"] is not None
     assert {a["label"] for a in air["open_alerts"]} == {"DEMO"}
+    assert {r["label"] for r in air["latest"]} == {"DEMO"} and {e["label"] for e in air["exceedances"]} == {"DEMO"}
     water = next(s for s in data["sites"] if s["code"] == "demo:sorbulak")
     assert water["water"]["izv"]["class"] in ("IV", "V", "VI", "VII")
 

@@ -192,12 +192,13 @@ def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ) -> dict[str, A
         info["latest"].append({
             "parameter": r.parameter, "label": parameter_def(str(r.parameter)).label,
             "time_utc": pd.Timestamp(r.time_utc).isoformat() + "Z", "value": _f(r.value, 4), "unit": r.unit,
-            "period_s": int(r.period_s), "mpc": mpc.value if mpc else None,
+            "period_s": int(r.period_s), "label": DEMO_LABEL if site.demo else "",
+            "mpc": mpc.value if mpc else None,
             "ratio_to_mpc": _f((mpc.value / r.value if r.value else None) if mpc and mpc.minimum
                                else (r.value / mpc.value if mpc else None))})
     info.update(_air_block(df, tz))
     info.update({"water": _water_block(df)} if _water_block(df) else {})
-    info["exceedances"] = _exceedances(df, tz)
+    info["exceedances"] = [dict(e, label=DEMO_LABEL if site.demo else "") for e in _exceedances(df, tz)]
     with Session(engine) as conn:
         alerts = conn.scalars(select(Alert).where(Alert.site_id == site.id, Alert.status == "open")
                               .order_by(Alert.period_start.desc(), Alert.rule_id).limit(20)).all()
