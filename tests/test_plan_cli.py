@@ -124,6 +124,7 @@ def test_internal_failure_exits_1_with_log_pointer_and_no_partial_output(
         raise RuntimeError("figure backend exploded")
 
     monkeypatch.setattr("jasyl.report.outputs.summary_json", broken)
+    monkeypatch.setattr("jasyl.report.optional_sections", lambda ctx: [])  # not under test here: keep it fast
     code = main(["plan", "--hours", "48", "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 1

@@ -34,6 +34,14 @@ def make_context(city: City, inventory: Inventory, lang: str = "en", hours: int 
     )
 
 
+@pytest.fixture(scope="session")
+def reports(konaev: City, konaev_inventory: Inventory) -> dict[str, str]:
+    """The report of the synthetic plan in each language, built once for the read-only tests."""
+    from jasyl.report import build_report
+
+    return {lang: build_report(make_context(konaev, konaev_inventory, lang)) for lang in ("en", "ru", "kk")}
+
+
 @pytest.fixture
 def ctx(konaev: City, konaev_inventory: Inventory) -> ReportContext:
     return make_context(konaev, konaev_inventory)

@@ -117,7 +117,7 @@ def build_report(ctx: ReportContext, extra_sections: Sequence[ReportSection] = (
         "build": build_list(res),
         "ev_shares": ev_shares(res),
         "population": population,
-        "generated": lab.datetime(ctx.generated_utc),
+        "generated": lab.datetime(ctx.generated_utc) + " UTC",
         "generated_date": lab.date(ctx.generated_utc),
         "timezone_text": utc_offset_text(ctx),
         "osm_link": osm_link(ctx.city.location.latitude, ctx.city.location.longitude),
