@@ -28,7 +28,7 @@ KM_PER_DEG_LAT = 111.32
 HOME_COUNTRY = "KAZ"
 #: where to write each country's name on the overview map (lon, lat)
 _COUNTRY_LABELS: dict[str, tuple[float, float]] = {
-    "KAZ": (66.5, 48.3),
+    "KAZ": (61.5, 47.6),
     "UZB": (63.0, 41.6),
     "KGZ": (74.6, 41.4),
     "TJK": (71.0, 38.7),
@@ -48,6 +48,7 @@ class GeoCity:
     latitude: float
     longitude: float
     capital: bool
+    overview: bool = True
 
 
 @cache
@@ -65,6 +66,7 @@ def bundled_cities() -> tuple[GeoCity, ...]:
                 latitude=float(row["latitude"]),
                 longitude=float(row["longitude"]),
                 capital=row["capital"] == "1",
+                overview=row.get("overview", "1") != "0",
             )
         )
     return tuple(out)
@@ -124,6 +126,8 @@ def _draw(ax: Axes, ctx: ReportContext, extent: tuple[float, float, float, float
             continue
         if abs(city.latitude - here_lat) < 0.05 and abs(city.longitude - here_lon) < 0.05:
             continue  # the planned city itself is drawn below
+        if not detail and not city.overview:
+            continue
         if not detail and city.country != HOME_COUNTRY and not city.capital:
             continue
         if not detail and abs(city.latitude - here_lat) < 1.2 and abs(city.longitude - here_lon) < 1.6:
