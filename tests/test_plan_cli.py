@@ -130,3 +130,34 @@ def test_internal_failure_exits_1_with_log_pointer_and_no_partial_output(
     assert code == 1
     assert "internal error" in err and "jasyl-error.log" in err
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def _other_city(tmp_path: Path) -> Path:
+    text = (Path(__file__).resolve().parents[1] / "src/jasyl/data/cities/konaev.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Konaev", "name: Test Town", 1)
+    text = text.replace('names: {kk: "Қонаев", ru: "Конаев", en: "Konaev"}', "names: {}", 1)
+    path = tmp_path / "test_town.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_other_city_without_weather_is_a_clear_input_error(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    city = _other_city(tmp_path)
+    code = main(["plan", "--city", str(city), "--hours", "24", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "weather" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "test-town").exists()
+
+
+def test_other_city_runs_from_its_own_files(tmp_path: Path, shared_dir: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    city = _other_city(tmp_path)
+    weather = shared_dir / "data" / "weather" / "CHN_Xinjiang.Uygur.Urumqi.514630_CSWD.epw"
+    code = main(["plan", "--city", str(city), "--weather", str(weather), "--hours", "24",
+                 "--out", str(tmp_path / "out"), "--lang", "ru"])
+    assert code == 0, capsys.readouterr().err
+    summary = json.loads((tmp_path / "out" / "test-town" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["city"] == "Test Town" and summary["hours"] == 24 and summary["weather"] == str(weather)
+    html = (tmp_path / "out" / "test-town" / "report.html").read_text(encoding="utf-8")
+    assert "Test Town" in html and "Urumqi" in html  # the weather file is named among the sources
