@@ -67,7 +67,7 @@ def test_status_json_on_fresh_install_shows_demo(capsys: pytest.CaptureFixture[s
 def test_status_table_labels_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["monitor", "status", "--site", "demo:konaev-air", "--lang", "ru"]) == 0
     out = capsys.readouterr().out
-    assert "[DEMO]" in out and "ДЕМО" in out and "ИЗА5" in out
+    assert "[DEMO]" in out and "ДЕМО" in out and "ИЗА5" in out and "PM2.5" in out
     assert main(["monitor", "status", "--site", "nowhere"]) == 2
     assert "unknown site" in capsys.readouterr().err
 

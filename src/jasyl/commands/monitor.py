@@ -123,13 +123,13 @@ def _print_status(data: dict[str, Any], lang: str) -> None:
     if data["demo_data_present"]:
         console.print(f"[bold yellow]{t('monitor.demo_banner', lang)}[/]")
     for s in data["sites"]:
-        label = f"[bold yellow][DEMO][/] " if s["demo"] else ""
+        label = "[bold yellow][DEMO][/] " if s["demo"] else ""
         table = Table(title=f"{label}{s['name']} ({s['code']})", title_justify="left")
         for key in ("parameter", "time", "value", "unit", "mpc_ratio"):
             table.add_column(t(f"monitor.col.{key}", lang))
         for r in s["latest"]:
             ratio = r["ratio_to_mpc"]
-            table.add_row(r["label"], r["time_utc"][:16].replace("T", " "),
+            table.add_row(r["parameter_label"], r["time_utc"][:16].replace("T", " "),
                           format_number(r["value"], lang, 3 if r["value"] < 10 else 1), r["unit"],
                           format_number(ratio, lang, 2) if ratio is not None else "-")
         console.print(table)

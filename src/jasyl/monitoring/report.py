@@ -175,7 +175,7 @@ def render_report(engine: Engine, lang: str, site_codes: list[str] | None = None
             parts.append(f"<th>{e(t('monitor.col.' + key, lang))}</th>")
         parts.append("</tr>")
         for r in s["latest"]:
-            parts.append(f"<tr><td>{e(r['label'])}</td><td>{e(r['time_utc'][:16].replace('T', ' '))} UTC</td>"
+            parts.append(f"<tr><td>{e(r['parameter_label'])}</td><td>{e(r['time_utc'][:16].replace('T', ' '))} UTC</td>"
                          f"<td>{_num(r['value'], lang, 3)}</td><td>{e(r['unit'])}</td>"
                          f"<td>{_num(r['ratio_to_mpc'], lang)}</td></tr>")
         parts.append("</table>")

@@ -190,7 +190,7 @@ def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ) -> dict[str, A
     for r in latest.itertuples():
         mpc = find_standard(str(r.parameter), "mpc_one_off") or find_standard(str(r.parameter), "fishery_mpc")
         info["latest"].append({
-            "parameter": r.parameter, "label": parameter_def(str(r.parameter)).label,
+            "parameter": r.parameter, "parameter_label": parameter_def(str(r.parameter)).label,
             "time_utc": pd.Timestamp(r.time_utc).isoformat() + "Z", "value": _f(r.value, 4), "unit": r.unit,
             "period_s": int(r.period_s), "label": DEMO_LABEL if site.demo else "",
             "mpc": mpc.value if mpc else None,

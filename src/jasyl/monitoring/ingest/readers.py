@@ -205,8 +205,8 @@ def read_sensor_community(path: Path) -> ParsedFile:
         raise InputError("no measurement columns", file=path,
                          fix=f"expected one of {', '.join(_SC_VALUES)} (Sensor.Community archive CSV)")
     sid = df[col["sensor_id"]].astype("string").str.strip()
-    stype = df[_optional(df, "sensor_type") or col["sensor_id"]].astype("string") if _optional(
-        df, "sensor_type") else pd.Series("sensor", index=df.index, dtype="string")
+    type_col = _optional(df, "sensor_type")
+    stype = df[type_col].astype("string") if type_col else pd.Series("sensor", index=df.index, dtype="string")
     loc_col = _optional(df, "location")
     name = stype.fillna("sensor") + " sensor " + sid.fillna("?")
     if loc_col:
