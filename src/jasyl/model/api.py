@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import numpy as np
+
 from jasyl.errors import SolveError
+from jasyl.model.aggregate import aggregate_inputs, fix_design
 from jasyl.model.build import build_model
 from jasyl.model.catalogue import Catalogue, load_catalogue
 from jasyl.model.city_inputs import PlanOptions, inputs_from_city
@@ -12,7 +16,7 @@ from jasyl.model.explain import explain_infeasible, explain_unbounded
 from jasyl.model.extract import assemble_result
 from jasyl.model.inputs import PlanInputs
 from jasyl.model.result import PlanResult
-from jasyl.model.solve import solve_model
+from jasyl.model.solve import Solution, solve_model
 
 __all__ = ["plan", "plan_inputs", "solve_inputs", "PlanResult", "PlanOptions"]
 
@@ -26,12 +30,12 @@ def _horizon(inp: PlanInputs, hours: int | tuple[int, int] | None) -> PlanInputs
     return inp.subset(start, stop)
 
 
-def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None,
-                 method: str = "hourly LP (linopy + HiGHS)") -> PlanResult:
-    """Build, solve and assemble; infeasible or unbounded problems raise an explained SolveError."""
-    pm = build_model(inp)
+METHODS = ("exact", "typical_days")
+
+
+def _solve_or_explain(inp: PlanInputs, pm: Any, highs_options: dict[str, Any] | None) -> Solution:
     try:
-        sol = solve_model(pm, highs_options=highs_options)
+        return solve_model(pm, highs_options=highs_options)
     except SolveError as exc:
         term = getattr(exc, "termination", "")
         if "unbounded" in term and "infeasible" not in term:
@@ -39,7 +43,58 @@ def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None
         if "infeasible" in term or "unbounded" in term:
             raise SolveError(explain_infeasible(inp)) from None
         raise
-    return assemble_result(inp, sol, method=method)
+
+
+def _failed_days(pm: Any, sol: Solution, inp: PlanInputs, tol: float = 1e-6) -> set[int]:
+    """Days on which a fixed design leaves demand unserved or needs CO2 beyond the target."""
+    bad: set[int] = set()
+    for name in pm.slacks:
+        if name.startswith("unserved_"):
+            v = np.asarray(sol.values[f"slack_{name}"])
+            bad |= {int(h) // 24 for h in np.flatnonzero(v > tol)}
+    if float(np.ravel(sol.values.get("slack_co2", np.zeros(1)))[0]) > tol * max(1.0, abs(inp.co2_target_t)):
+        emitting = np.zeros(inp.n_hours)
+        if "grid_import" in sol.values:
+            emitting += np.asarray(sol.values["grid_import"]) * inp.import_co2_per_mwh
+        for f in inp.fossil:
+            emitting += np.asarray(sol.values[f"fossil_{f.name}"]) * f.co2_per_mwh
+        bad |= {int(h) // 24 for h in np.flatnonzero(emitting > tol)}
+    return bad
+
+
+def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None, method: str = "exact",
+                 typical_days: int = 40, max_rounds: int = 4) -> PlanResult:
+    """Build, solve and assemble; infeasible or unbounded problems raise an explained SolveError.
+
+    ``method="exact"``: the full hourly LP. ``method="typical_days"``: design on ``typical_days``
+    typical days (plus extreme days) with seasonal storage linking, then the full-year check with the
+    design fixed; if the fixed design misses an hour or the CO2 target, the exact LP is solved instead
+    (the result's ``method`` says which).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    start = time.perf_counter()
+    if method == "typical_days" and inp.n_hours % 24 == 0 and inp.n_hours // 24 > typical_days + 4:
+        pinned: tuple[int, ...] = ()
+        for _round in range(max_rounds):
+            agg_inp, agg = aggregate_inputs(inp, typical_days, pinned=pinned)
+            sol_a = _solve_or_explain(inp, build_model(agg_inp, aggregation=agg), highs_options)
+            design = assemble_result(agg_inp, sol_a, method="design").capacities
+            check = build_model(fix_design(inp, design), relax=frozenset({"co2", "unserved"}))
+            sol = solve_model(check, highs_options=highs_options)
+            failed = _failed_days(check, sol, inp)
+            if not failed:
+                sol.seconds = time.perf_counter() - start
+                return assemble_result(
+                    inp, sol, method=f"typical days ({agg.n_periods} incl. extreme and pinned days, tsam) "
+                    f"+ full-year check ({_round + 1} round(s))")
+            pinned = tuple(sorted(set(pinned) | failed))
+        label = "exact hourly LP (typical-day design failed the full-year check)"
+    else:
+        label = "exact hourly LP (linopy + HiGHS)"
+    sol = _solve_or_explain(inp, build_model(inp), highs_options)
+    sol.seconds = time.perf_counter() - start
+    return assemble_result(inp, sol, method=label)
 
 
 def plan_inputs(city: Any = None, weather: Any = None, target_co2_t: float = 0.0, *,

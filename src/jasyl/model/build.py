@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from jasyl.model.aggregate import Aggregation
 from jasyl.model.inputs import BUSES, ELEC, PlanInputs
 
 __all__ = ["PlanModel", "build_model", "SLACK_PENALTY"]
@@ -67,6 +68,30 @@ def _add(terms: list) -> linopy.LinearExpression:
     return total
 
 
+def _link_storage(m: linopy.Model, agg: Aggregation, t: pd.RangeIndex, name: str, soc: linopy.Variable,
+                  ch: linopy.Variable, dis: linopy.Variable, e_cap: linopy.Variable, keep: float,
+                  eta_c: float) -> None:
+    """Intra-period state of charge (starts at 0 each typical period) + inter-period levels per day."""
+    h = agg.hours_per_period
+    n = len(t)
+    start = xr.DataArray((np.arange(n) % h != 0).astype(float), coords={"t": t}, dims="t")
+    m.add_constraints(soc - keep * start * soc.roll(t=1) - eta_c * ch + dis == 0, name=f"soc_{name}")
+    k = pd.RangeIndex(agg.n_periods, name="k")
+    d = pd.RangeIndex(len(agg.order), name="d")
+    period_of_t = xr.DataArray(np.arange(n) // h, coords={"t": t}, dims="t")
+    hi = m.add_variables(coords=[k], name=f"soc_max_{name}")
+    lo = m.add_variables(coords=[k], name=f"soc_min_{name}")
+    m.add_constraints(soc - hi.isel(k=period_of_t) <= 0, name=f"soc_hi_{name}")
+    m.add_constraints(soc - lo.isel(k=period_of_t) >= 0, name=f"soc_lo_{name}")
+    level = m.add_variables(lower=0.0, coords=[d], name=f"soc_level_{name}")
+    order = xr.DataArray(agg.order, coords={"d": d}, dims="d")
+    end_of = xr.DataArray(np.arange(agg.n_periods) * h + h - 1, coords={"k": k}, dims="k")
+    delta = soc.isel(t=end_of)  # change over each typical period (dim k)
+    m.add_constraints(level.roll(d=-1) - keep**h * level - delta.isel(k=order) == 0, name=f"soc_link_{name}")
+    m.add_constraints(level + hi.isel(k=order) - e_cap <= 0, name=f"soc_level_hi_{name}")
+    m.add_constraints(level + lo.isel(k=order) >= 0, name=f"soc_level_lo_{name}")
+
+
 def build_model(
     inp: PlanInputs,
     *,
@@ -74,6 +99,7 @@ def build_model(
     lean: bool = True,
     block_hours: int | None = None,
     co2_chain: bool = False,
+    aggregation: Aggregation | None = None,
 ) -> PlanModel:
     """Build the LP.
 
@@ -86,7 +112,10 @@ def build_model(
     * ``block_hours``: each capacity is copied per block of hours, the copies chained by equalities, so
       no column spans the whole year (dense columns slow the solvers);
     * ``co2_chain``: the CO2 cap is written as a chain of cumulative per-block sums instead of one row
-      over every hour (block length ``block_hours`` or 24).
+      over every hour (block length ``block_hours`` or 24);
+    * ``aggregation``: ``inp`` holds typical periods (:mod:`jasyl.model.aggregate`); hourly costs and
+      emissions are weighted by the days each typical hour stands for, and storage state of charge is
+      split into an intra-period part and one inter-period level per original period (seasonal link).
     """
     inp.validate()
     m = linopy.Model(force_dim_names=True)
@@ -97,6 +126,15 @@ def build_model(
     co2_terms: list[linopy.LinearExpression] = []
     slacks: dict[str, linopy.Variable] = {}
     relax_limits = "limits" in relax
+    agg = aggregation
+    if agg is not None:
+        block_hours, co2_chain = None, False
+        weight = _series(agg.hour_weight, t)
+
+    def total(expr: linopy.LinearExpression) -> linopy.LinearExpression:
+        """Sum over the hours of the year (weighted by represented days when aggregated)."""
+        return (expr * weight).sum() if agg is not None else expr.sum()
+
     use_blocks = bool(block_hours) and n > int(block_hours or 0)
     if use_blocks:
         bh = int(block_hours or 24)
@@ -139,7 +177,7 @@ def build_model(
         m.add_constraints(p - cf * cap_t <= 0, name=f"avail_{g.name}")
         balance[ELEC].append(1.0 * p)
         if g.marginal_cost:
-            obj.append((g.marginal_cost * p).sum())
+            obj.append(total(g.marginal_cost * p))
 
     # --- grid
     if relax_limits and np.isfinite(inp.import_max_mw):
@@ -152,7 +190,7 @@ def build_model(
         imp = m.add_variables(lower=0.0, upper=_ub(inp.import_max_mw), coords=[t], name="grid_import")
     balance[ELEC].append(1.0 * imp)
     if inp.import_price:
-        obj.append((inp.import_price * imp).sum())
+        obj.append(total(inp.import_price * imp))
     hourly_co2: list[linopy.LinearExpression] = []
     if inp.import_co2_per_mwh:
         hourly_co2.append(inp.import_co2_per_mwh * imp)
@@ -160,50 +198,53 @@ def build_model(
         exp = m.add_variables(lower=0.0, upper=_ub(inp.export_max_mw), coords=[t], name="grid_export")
         balance[ELEC].append(-1.0 * exp)
         if inp.export_price:
-            obj.append((-inp.export_price * exp).sum())
+            obj.append(total(-inp.export_price * exp))
         if inp.export_credit_co2_per_mwh:
             hourly_co2.append(-inp.export_credit_co2_per_mwh * exp)
 
     # --- storage
     for s in inp.storages:
-        e_cap, e_t = capacity(s.name, 0.0, s.max_energy_mwh, s.energy_cost, prefix="energy")
+        e_cap, e_t = capacity(s.name, s.min_energy_mwh, s.max_energy_mwh, s.energy_cost, prefix="energy")
         ch = m.add_variables(lower=0.0, coords=[t], name=f"charge_{s.name}")
         dis = m.add_variables(lower=0.0, coords=[t], name=f"discharge_{s.name}")
-        soc = m.add_variables(lower=0.0, coords=[t], name=f"soc_{s.name}")
+        soc = m.add_variables(lower=0.0 if agg is None else -np.inf, coords=[t], name=f"soc_{s.name}")
         if s.power_cost > 0:
-            _p_cap, p_t = capacity(s.name, 0.0, np.inf, s.power_cost, prefix="power")
+            _p_cap, p_t = capacity(s.name, s.min_power_mw, s.max_power_mw, s.power_cost, prefix="power")
             m.add_constraints(ch - p_t <= 0, name=f"charge_limit_{s.name}")
             m.add_constraints(dis - p_t <= 0, name=f"discharge_limit_{s.name}")
-        m.add_constraints(soc - e_t <= 0, name=f"soc_limit_{s.name}")
-        prev = soc.roll(t=1)  # cyclic: hour 0 follows the last hour
-        m.add_constraints(
-            soc - (1.0 - s.standing_loss) * prev - s.charge_efficiency * ch + dis == 0, name=f"soc_{s.name}"
-        )
+        keep = 1.0 - s.standing_loss
+        if agg is None:
+            m.add_constraints(soc - e_t <= 0, name=f"soc_limit_{s.name}")
+            prev = soc.roll(t=1)  # cyclic: hour 0 follows the last hour
+            m.add_constraints(soc - keep * prev - s.charge_efficiency * ch + dis == 0, name=f"soc_{s.name}")
+        else:
+            _link_storage(m, agg, t, s.name, soc, ch, dis, e_cap, keep, s.charge_efficiency)
         balance[s.bus].append(s.discharge_efficiency * dis - ch)
 
     # --- converters (electricity -> heat)
     for c in inp.converters:
-        _cap, cap_t = capacity(c.name, 0.0, c.max_mw, c.capital_cost)
+        _cap, cap_t = capacity(c.name, c.min_mw, c.max_mw, c.capital_cost)
         q = m.add_variables(lower=0.0, coords=[t], name=f"heat_{c.name}")
         m.add_constraints(q - cap_t <= 0, name=f"heat_limit_{c.name}")
         balance[c.bus].append(1.0 * q)
         balance[ELEC].append(-(1.0 / _series(c.efficiency, t)) * q)
         if c.marginal_cost:
-            obj.append((c.marginal_cost * q).sum())
+            obj.append(total(c.marginal_cost * q))
 
     # --- existing fossil heat supply
     for f in inp.fossil:
         q = m.add_variables(lower=0.0, upper=_ub(f.capacity_mw), coords=[t], name=f"fossil_{f.name}")
         balance[f.bus].append(1.0 * q)
         if f.cost_per_mwh:
-            obj.append((f.cost_per_mwh * q).sum())
+            obj.append(total(f.cost_per_mwh * q))
         if f.co2_per_mwh:
             hourly_co2.append(f.co2_per_mwh * q)
 
     # --- vehicle classes
     constant = 0.0
     for v in inp.vehicles:
-        share = m.add_variables(lower=0.0, upper=1.0, name=f"share_{v.name}")
+        lo, hi = (0.0, 1.0) if v.fixed_share is None else (v.fixed_share, v.fixed_share)
+        share = m.add_variables(lower=lo, upper=hi, name=f"share_{v.name}")
         balance[ELEC].append(-(_series(v.ev_profile, t) * share))
         obj.append((v.ev_cost - v.fuel_cost) * share)
         constant += v.fuel_cost
@@ -220,6 +261,11 @@ def build_model(
             continue
         lhs = _add(terms)
         rhs = _series(demand if demand is not None else np.zeros(n), t)
+        if "unserved" in relax:  # full-year check of a fixed design: unmet demand is allowed, at a price
+            un = m.add_variables(lower=0.0, coords=[t], name=f"slack_unserved_{bus}")
+            slacks[f"unserved_{bus}"] = un
+            obj.append(SLACK_PENALTY * un.sum())
+            lhs = lhs + un
         if bus == ELEC and lean:
             m.add_constraints(lhs >= rhs, name=f"balance_{bus}")
         else:
@@ -236,7 +282,7 @@ def build_model(
             m.add_constraints(cum - cum.shift(c=1) - per_block == 0, name="co2_chain")
             co2_terms.append(1.0 * cum.isel(c=-1))
         elif hourly_co2:
-            co2_terms.append(_add(hourly_co2).sum())
+            co2_terms.append(total(_add(hourly_co2)))
         co2 = _add(co2_terms)
         co2_rhs = inp.co2_target_t - co2_constant
         if "co2" in relax:

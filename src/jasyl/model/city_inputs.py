@@ -39,7 +39,11 @@ from jasyl.model.inputs import (
 
 __all__ = ["PlanOptions", "inputs_from_profiles", "inputs_from_city", "HEAT_FUELS"]
 
-HEAT_FUELS = ("coal", "natural_gas", "lpg", "fuel_oil", "firewood")
+HEAT_FUELS = ("coal", "natural_gas", "lpg", "fuel_oil", "firewood", "diesel", "gasoline")
+# EV profile columns of jasyl.profiles by vehicle class (shape of charging); others use transport_ev_mw
+EV_GROUP_COLUMNS = {"passenger_car": "transport_ev_cars_mw", "bus": "transport_ev_bus_mw",
+                    "minibus": "transport_ev_bus_mw", "light_truck": "transport_ev_trucks_mw",
+                    "heavy_truck": "transport_ev_trucks_mw"}
 INDIVIDUAL_SUBSECTORS = ("residential", "commercial_institutional")
 INDUSTRY_SUBSECTORS = ("manufacturing_construction", "manufacturing", "construction", "industry",
                        "agriculture_forestry_fishing")
@@ -220,11 +224,18 @@ def inputs_from_profiles(
             nveh = float(rows["vehicles"].sum()) if "vehicles" in rows else 0.0
             weights[vc] = vkm * cat.vehicle(vc).ev_kwh_per_km if vkm > 0 else mwh * 0.3
             per_class[vc] = (mwh, cost, co2, nveh)
-        wsum = sum(weights.values())
+        # group columns (cars, buses, trucks) when the profiles provide them and cover every class
+        groups = {vc: EV_GROUP_COLUMNS.get(vc, "") for vc in per_class}
+        use_groups = all(g in demand.columns for g in groups.values())
         for vc, (mwh, cost, co2, nveh) in per_class.items():
-            if wsum <= 0 or weights[vc] <= 0:
+            if weights[vc] <= 0:
                 continue
-            vehicles.append(VehicleClass(vc, ev_profile=ev_total * weights[vc] / wsum, fuel_cost=cost * yf,
+            if use_groups:
+                same = [w for k, w in weights.items() if groups[k] == groups[vc]]
+                profile = _col(demand, groups[vc], n) * weights[vc] / sum(same)
+            else:
+                profile = ev_total * weights[vc] / sum(weights.values())
+            vehicles.append(VehicleClass(vc, ev_profile=profile, fuel_cost=cost * yf,
                                          fuel_co2_t=co2 * yf, ev_cost=nveh * cat.vehicle_cost_per_year(vc) * yf,
                                          fuel_mwh=mwh * yf, vehicles=nveh))
             co2_before["transport"] = co2_before.get("transport", 0.0) + co2 * yf

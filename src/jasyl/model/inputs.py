@@ -56,6 +56,9 @@ class Storage:
     discharge_efficiency: float = 1.0
     standing_loss: float = 0.0  # fraction of the state of charge lost per hour
     max_energy_mwh: float = float("inf")
+    min_energy_mwh: float = 0.0
+    min_power_mw: float = 0.0
+    max_power_mw: float = float("inf")
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Converter:
     capital_cost: float  # USD per MW_th over the horizon
     marginal_cost: float = 0.0  # USD per MWh of heat
     max_mw: float = float("inf")
+    min_mw: float = 0.0
 
 
 @dataclass
@@ -93,6 +97,7 @@ class VehicleClass:
     ev_cost: float  # extra vehicle cost over the horizon if the whole class is electric
     fuel_mwh: float = 0.0
     vehicles: float = 0.0
+    fixed_share: float | None = None  # fix the electrified share (design check)
 
 
 @dataclass
