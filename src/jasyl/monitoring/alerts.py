@@ -108,8 +108,10 @@ def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFA
                 add(t.to_pydatetime(), t.to_pydatetime(), float(v), "sample")
         return out
     if rule.kind in ("mpc_multiple", "threshold") and rule.averaging == "24h":
+        if "hourly" not in cache:
+            cache["hourly"] = hourly_means(df)
         if "daily" not in cache:
-            cache["daily"] = daily_means(df, tz)
+            cache["daily"] = daily_means(df, tz, hourly=cache["hourly"])
         daily = cache["daily"]
         for day, v in daily.items():
             if v >= limit:
@@ -191,7 +193,7 @@ def evaluate_for_rows(conn: Connection, frame: pd.DataFrame, *, demo: bool, tz: 
             f"SELECT time_utc, value, period_s FROM measurements WHERE site_id = {ph} AND parameter = {ph} "
             f"AND time_utc >= {ph} AND time_utc < {ph}", (int(site_id), str(parameter), lo, hi))
         stored = pd.DataFrame(res.all(), columns=["time_utc", "value", "period_s"])
-        stored["time_utc"] = pd.to_datetime(stored["time_utc"])
+        stored["time_utc"] = pd.to_datetime(stored["time_utc"], format="ISO8601")
         cache: dict[str, Any] = {}
         rows: list[AlertRow] = []
         for rule in all_rules:

@@ -153,20 +153,28 @@ def hourly_means(df: pd.DataFrame) -> pd.Series:
     sub = df[df["period_s"] <= 3600]
     if sub.empty:
         return pd.Series(dtype=float)
-    hours = pd.to_datetime(sub["time_utc"]).dt.floor("h")
+    times = pd.to_datetime(sub["time_utc"])
+    hours = times.dt.floor("h")
+    if bool((sub["period_s"] == 3600).all()) and bool((hours == times).all()) and hours.is_unique:
+        # already one hourly mean per hour (the common case): no grouping needed
+        return pd.Series(sub["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(hours)).sort_index()
     return sub["value"].groupby(hours.values).mean().sort_index()
 
 
-def daily_means(df: pd.DataFrame, tz: str = DEFAULT_TZ, min_hours: int = MIN_HOURS_PER_DAY) -> pd.Series:
-    """24-hour means per local calendar day (index: ``datetime.date``), valid days only."""
-    hourly = hourly_means(df)
+def daily_means(df: pd.DataFrame, tz: str = DEFAULT_TZ, min_hours: int = MIN_HOURS_PER_DAY,
+                hourly: pd.Series | None = None) -> pd.Series:
+    """24-hour means per local calendar day (index: ``datetime.date``), valid days only.
+
+    ``hourly`` may pass the already computed :func:`hourly_means` of ``df``.
+    """
+    hourly = hourly_means(df) if hourly is None else hourly
     out = pd.Series(dtype=float)
     if not hourly.empty:
-        local = pd.DatetimeIndex(hourly.index).tz_localize("UTC").tz_convert(tz)
-        days = local.date
-        grouped = hourly.groupby(days)
+        local_days = pd.DatetimeIndex(hourly.index).tz_localize("UTC").tz_convert(tz).tz_localize(None).floor("D")
+        grouped = hourly.groupby(local_days)
         counts = grouped.count()
         out = grouped.mean()[counts >= min_hours]
+        out.index = pd.DatetimeIndex(out.index).date
     native = df[df["period_s"] == 86400] if not df.empty else df
     if not native.empty:
         nd = pd.to_datetime(native["time_utc"]).dt.tz_localize("UTC").dt.tz_convert(tz).dt.date
