@@ -80,6 +80,17 @@ def test_kazhydromet_si_borovoe_example() -> None:
     assert kazhydromet_level("si", si) == "elevated"
 
 
+@pytest.mark.parametrize(("parameter", "conc_ug_m3", "reported", "digits"), [
+    ("pm25", 133.0, 0.8, 1), ("so2", 17.0, 0.03, 2), ("co", 762.0, 0.2, 1), ("no2", 14.0, 0.1, 1),
+])
+def test_kazhydromet_daily_bulletin_ratios(parameter: str, conc_ug_m3: float, reported: float, digits: int) -> None:
+    # Kazhydromet daily bulletin No. 283 on the air of Kostanay, 10 October 2022 (published copy at
+    # ppt-online.org/1253261): "actual concentration, ug/m3" and "multiple of the MPC" per pollutant.
+    # The multiples are the single concentrations over the one-off MPC, i.e. the SI of that value.
+    si = standard_index(conc_ug_m3, parameter)
+    assert si is not None and round(si, digits) == reported
+
+
 def test_np_percent_counts_exceedances_of_one_off_mpc() -> None:
     values = [100.0] * 95 + [161.0] * 5  # PM2.5 MPC one-off 160 ug/m3
     assert np_percent(values, "pm25") == pytest.approx(5.0)
