@@ -222,8 +222,10 @@ def build_pathway(
     ctx = ctx or build_context(city, library)
     lib = ctx.library
     macc = macc or compute_macc(ctx=ctx)
-    start = start_year if start_year is not None else max(city.inventory_year, _dt.date.today().year)
     target_y = target_year if target_year is not None else city.target.target_year
+    start = start_year if start_year is not None else max(city.inventory_year, _dt.date.today().year)
+    if start_year is None and start >= target_y > city.inventory_year:
+        start = city.inventory_year  # the target year is this year or past: show the path from the inventory
     if target_y <= start:
         raise InputError(
             f"target year {target_y} is not after the start year {start}",

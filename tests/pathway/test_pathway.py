@@ -163,3 +163,20 @@ def test_planner_check_runs_only_for_the_chosen_years(konaev_ctx: Context, konae
     assert calls[0][1] == pytest.approx(by_year[2030].target_co2_t)
     assert by_year[2030].to_dict()["planner"] == {"co2_after_t": by_year[2030].target_co2_t}
     assert "planner" not in by_year[2031].to_dict()
+
+
+def test_default_start_falls_back_to_the_inventory_year_when_the_target_year_has_passed(
+    konaev_ctx: Context, konaev_macc: MaccResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as real_dt
+
+    import jasyl.pathway as module
+
+    class _Date(real_dt.date):
+        @classmethod
+        def today(cls) -> _Date:
+            return cls(2040, 1, 1)
+
+    monkeypatch.setattr(module._dt, "date", _Date)
+    path = build_pathway(konaev_ctx.city, konaev_ctx.library, ctx=konaev_ctx, macc=konaev_macc)
+    assert path.start_year == konaev_ctx.city.inventory_year and path.target_year == 2035
