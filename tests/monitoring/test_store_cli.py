@@ -148,3 +148,15 @@ def test_bad_database_url_is_an_input_error(capsys: pytest.CaptureFixture[str],
     assert main(["monitor", "status"]) == 2
     err = capsys.readouterr().err
     assert "JASYL_DB_URL" in err and "Traceback" not in err
+
+
+def test_default_database_is_a_sqlite_file_in_the_user_data_dir(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    from jasyl.monitoring.store import default_db_url
+
+    monkeypatch.delenv("JASYL_DB_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    url = default_db_url()
+    assert url == f"sqlite:///{tmp_path / 'xdg' / 'jasyl' / 'monitoring.sqlite'}"
+    assert main(["monitor", "init", "--no-demo"]) == 0
+    assert (tmp_path / "xdg" / "jasyl" / "monitoring.sqlite").is_file()
