@@ -202,3 +202,19 @@ def test_missing_column_is_a_clear_input_error(engine, tmp_path: Path) -> None: 
     f.write_text("site_code,parameter,value,unit\nx,bod5,3,mg/L\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"missing column\(s\): time"):
         ingest_file(engine, f, "csv")
+
+
+def test_failure_during_write_leaves_nothing(engine, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import jasyl.monitoring.alerts as alerts
+
+    def boom(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(alerts, "evaluate_for_rows", boom)
+    f = tmp_path / "openaq.csv"
+    f.write_text(OPENAQ_CSV, encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_file(engine, f, "openaq")  # measurements were inserted before the failure ...
+    for model in (Measurement, Site, IngestBatch):
+        assert _count(engine, model) == 0  # ... and rolled back with it
