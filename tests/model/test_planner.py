@@ -133,3 +133,15 @@ def test_export_credit_option_lowers_cost_of_zero_target(make_inputs):
     credit = solve_inputs(make_inputs(target_co2_t=0.0, export_credit=True))
     assert credit.total_annual_cost_usd <= plain.total_annual_cost_usd * (1 + 1e-7)
     assert credit.dispatch[f"{ELEC}:grid_import"].sum() >= 0
+
+
+def test_costs_by_technology_add_up_to_total(make_inputs):
+    r = solve_inputs(make_inputs(target_co2_t=10000.0))
+    assert sum(r.costs_usd.values()) == pytest.approx(r.total_annual_cost_usd, rel=1e-6)
+
+
+def test_unbounded_export_gives_plain_explanation(make_inputs):
+    inp = make_inputs()
+    inp.export_price = 5000.0  # exporting pays more than any plant costs
+    with pytest.raises(SolveError, match="grid_export_max_mw"):
+        solve_inputs(inp)

@@ -19,6 +19,7 @@ Firewood CO2 is biogenic and not counted (GPC). Existing fuel-burning capacity e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -289,7 +290,7 @@ def inputs_from_city(city: Any = None, weather: Any = None, *, options: PlanOpti
     from jasyl.inventory import final_energy
     from jasyl.profiles import build_profiles
 
-    c = city if city is not None and not isinstance(city, str) else load_city(city)
+    c = load_city(city) if city is None or isinstance(city, str | Path) else city
     prof = build_profiles(c, weather)
     fe = final_energy(c)
     temp = getattr(prof, "temp_air_c", None)
