@@ -218,3 +218,22 @@ def test_failure_during_write_leaves_nothing(engine, tmp_path: Path,  # type: ig
         ingest_file(engine, f, "openaq")  # measurements were inserted before the failure ...
     for model in (Measurement, Site, IngestBatch):
         assert _count(engine, model) == 0  # ... and rolled back with it
+
+
+def test_changed_value_on_reingest_is_reported_not_dropped(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "openaq.csv"
+    f.write_text(OPENAQ_CSV, encoding="utf-8")
+    ingest_file(engine, f, "openaq")
+    changed = tmp_path / "openaq-corrected.csv"
+    changed.write_text(OPENAQ_CSV.replace("pm10,µg/m³,47.0", "pm10,µg/m³,52.0")
+                       + "2178,3919,Del Norte-2178,2023-01-01T03:00:00-07:00,35.13,-106.58,pm10,µg/m³,40.0\n",
+                       encoding="utf-8")
+    with pytest.raises(IngestError) as info:
+        ingest_file(engine, changed, "openaq")
+    assert [(e.line, "already stored with value 47" in e.reason) for e in info.value.errors] == [(3, True)]
+    assert _count(engine, Measurement) == 4 and _count(engine, IngestBatch) == 1
+    report = ingest_file(engine, changed, "openaq", partial=True)
+    assert (report.rows_inserted, report.rows_duplicate, len(report.rejected)) == (1, 3, 1)
+    with engine.connect() as conn:
+        values = sorted(v for (v,) in conn.execute(select(Measurement.value).where(Measurement.parameter == "pm10")))
+    assert values == [40.0, 45.0, 47.0]

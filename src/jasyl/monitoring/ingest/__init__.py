@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
@@ -24,7 +25,8 @@ from jasyl.monitoring.models import IngestBatch, Measurement, Site
 from jasyl.monitoring.store import db_times, insert_ignore, placeholder, utcnow
 from jasyl.monitoring.units import Conditions
 
-__all__ = ["FORMATS", "IngestReport", "IngestError", "RowError", "ingest_file", "write_rows", "CHUNK_ROWS"]
+__all__ = ["FORMATS", "IngestReport", "IngestError", "RowError", "ingest_file", "write_rows", "find_conflicts",
+           "CHUNK_ROWS"]
 
 CHUNK_ROWS = 50_000
 
@@ -71,9 +73,15 @@ def ingest_file(engine: Engine, path: str | Path, fmt: str, *, partial: bool = F
     rows_read = len(parsed.rows) + len({e.line for e in parsed.errors if e.line not in parsed_lines})
     if errors and not partial:
         raise IngestError(str(path), errors, rows_read)
-    report = IngestReport(file=str(path), format=fmt, rows_read=rows_read, rows_inserted=0,
-                          rows_duplicate=n_dup_file, rejected=errors)
     with engine.begin() as conn:
+        conflicts = find_conflicts(conn, good, parsed.where)
+        if conflicts:
+            errors = sorted(errors + conflicts)
+            if not partial:
+                raise IngestError(str(path), errors, rows_read)  # rolls the transaction back
+            good = good[~good["line"].isin({e.line for e in conflicts})]
+        report = IngestReport(file=str(path), format=fmt, rows_read=rows_read, rows_inserted=0,
+                              rows_duplicate=n_dup_file, rejected=errors)
         batch_id = conn.execute(insert(IngestBatch).values(
             file=str(path), sha256=_sha256(path), format=fmt, ingested_at=utcnow(), rows_read=rows_read,
             rows_inserted=0, rows_duplicate=0, rows_rejected=len(errors))).inserted_primary_key[0]  # type: ignore[index]
@@ -86,6 +94,37 @@ def ingest_file(engine: Engine, path: str | Path, fmt: str, *, partial: bool = F
         conn.execute(update(IngestBatch).where(IngestBatch.id == batch_id).values(
             rows_inserted=inserted, rows_duplicate=report.rows_duplicate))
     return report
+
+
+def find_conflicts(conn: Connection, good: pd.DataFrame, where: str = "line") -> list[RowError]:
+    """Rows whose key is already stored with a different value (the stored value would be kept)."""
+    if good.empty:
+        return []
+    codes = good["site_code"].drop_duplicates().tolist()
+    ids: dict[str, int] = {}
+    for start in range(0, len(codes), 500):
+        for sid, code in conn.execute(select(Site.id, Site.code).where(Site.code.in_(codes[start:start + 500]))):
+            ids[code] = sid
+    if not ids:
+        return []
+    ph = placeholder(conn)
+    out: list[RowError] = []
+    known = good[good["site_code"].isin(list(ids))]
+    for (code, parameter), grp in known.groupby(["site_code", "parameter"], sort=False):
+        lo, hi = db_times(conn, pd.Series([grp["time_utc"].min(), grp["time_utc"].max()]))
+        res = conn.exec_driver_sql(
+            f"SELECT time_utc, period_s, value FROM measurements WHERE site_id = {ph} AND parameter = {ph} "
+            f"AND time_utc >= {ph} AND time_utc <= {ph}", (int(ids[str(code)]), str(parameter), lo, hi))
+        stored = pd.DataFrame(res.all(), columns=["time_utc", "period_s", "stored"])
+        if stored.empty:
+            continue
+        stored["time_utc"] = pd.to_datetime(stored["time_utc"], format="ISO8601")
+        both = grp[["line", "time_utc", "period_s", "value"]].merge(stored, on=["time_utc", "period_s"])
+        differs = ~np.isclose(both["value"], both["stored"], rtol=1e-9, atol=1e-12)
+        for r in both[differs].itertuples(index=False):
+            out.append(RowError(int(r.line), f"already stored with value {r.stored:g} {parameter} (kept); "
+                                             f"this file has {r.value:g}", where))
+    return out
 
 
 def _ensure_sites(conn: Connection, good: pd.DataFrame, demo: bool) -> tuple[dict[str, int], int]:
