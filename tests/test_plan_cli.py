@@ -161,3 +161,18 @@ def test_other_city_runs_from_its_own_files(tmp_path: Path, shared_dir: Path,
     assert summary["city"] == "Test Town" and summary["hours"] == 24 and summary["weather"] == str(weather)
     html = (tmp_path / "out" / "test-town" / "report.html").read_text(encoding="utf-8")
     assert "Test Town" in html and "Urumqi" in html  # the weather file is named among the sources
+
+
+def test_method_option_reaches_the_optimiser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    seen: list[str] = []
+
+    def spy(inp: object, **kw: object) -> None:
+        seen.append(str(kw.get("method")))
+        raise SolveError("stop here")
+
+    monkeypatch.setattr("jasyl.model.api.solve_inputs", spy)
+    assert main(["plan", "--hours", "24", "--method", "typical-days", "--out", str(tmp_path)]) == 2
+    assert seen == ["typical_days"]
+    assert main(["plan", "--method", "clever", "--out", str(tmp_path)]) == 2
+    assert list(tmp_path.iterdir()) == []

@@ -37,6 +37,11 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class Method(StrEnum):
+    exact = "exact"
+    typical_days = "typical-days"
+
+
 class Language(StrEnum):
     en = "en"
     ru = "ru"
@@ -123,6 +128,7 @@ def run_plan(
     out: Path = Path("out"),
     hours: int | None = None,
     console: Console | None = None,
+    method: str = "exact",
 ) -> PlanRun:
     """Run the whole job and write the outputs; raises :class:`jasyl.errors.JasylError` on bad input."""
     from jasyl.city import load_city
@@ -146,7 +152,7 @@ def run_plan(
 
         def optimise() -> Any:
             with _stdout_to_stderr():
-                return solve_inputs(horizon)
+                return solve_inputs(horizon, method=method.replace("-", "_"))
 
         result = stages.run("optimise", optimise)
         ctx = ReportContext(
@@ -159,6 +165,7 @@ def run_plan(
                 "weather_source": str(weather) if weather is not None else labels.t("cli.weather.synthetic"),
                 "weather_synthetic": weather is None,
                 "hours": hours,
+                "method": method,
             },
         )
 
@@ -215,13 +222,17 @@ def plan_command(
     = OutputFormat.table,
     hours: Annotated[int | None, typer.Option("--hours", help="Solve only the first N hours (24..8760), "
                                               "e.g. 336 for a quick test; default: the full year.")] = None,
+    method: Annotated[Method, typer.Option("--method", help="exact: the full hourly LP (default); typical-days: "
+                                           "design on typical days, then checked hour by hour over the year "
+                                           "(faster for a full year).")] = Method.exact,
 ) -> None:
     """The main job: inventory, hourly profiles, least-cost zero-carbon plan and a report (kk/ru/en)."""
     from jasyl.cli import err_console
     from jasyl.report import Labels
 
     labels = Labels(lang.value)
-    run = run_plan(city=city, weather=weather, target_co2=target_co2, lang=lang.value, out=out, hours=hours)
+    run = run_plan(city=city, weather=weather, target_co2=target_co2, lang=lang.value, out=out, hours=hours,
+                   method=method.value)
     report = run.out_dir / "report.html"
     err_console.print(labels.t("cli.written", path=str(run.out_dir)), highlight=False)
     err_console.print(labels.t("cli.open_hint", path=str(report)), highlight=False)
