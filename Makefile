@@ -18,6 +18,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/jasyl inventory
+	$(BIN)/jasyl plan
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
