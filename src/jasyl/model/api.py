@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -31,6 +32,7 @@ def _horizon(inp: PlanInputs, hours: int | tuple[int, int] | None) -> PlanInputs
 
 
 METHODS = ("exact", "typical_days")
+log = logging.getLogger(__name__)
 
 
 def _solve_or_explain(inp: PlanInputs, pm: Any, highs_options: dict[str, Any] | None) -> Solution:
@@ -46,19 +48,27 @@ def _solve_or_explain(inp: PlanInputs, pm: Any, highs_options: dict[str, Any] | 
 
 
 def _failed_days(pm: Any, sol: Solution, inp: PlanInputs, tol: float = 1e-6) -> set[int]:
-    """Days on which a fixed design leaves demand unserved or needs CO2 beyond the target."""
+    """Days on which a fixed design leaves demand unserved or needs CO2 beyond the target.
+
+    Tolerances are relative (``tol`` x peak demand, ``tol`` x today's CO2): the interior-point solver
+    without crossover leaves residuals of that order, which are not failures of the design.
+    """
     bad: set[int] = set()
     for name in pm.slacks:
         if name.startswith("unserved_"):
+            bus = name.removeprefix("unserved_")
+            peak = float(np.max(inp.demand.get(bus, np.zeros(1)), initial=1.0))
             v = np.asarray(sol.values[f"slack_{name}"])
-            bad |= {int(h) // 24 for h in np.flatnonzero(v > tol)}
-    if float(np.ravel(sol.values.get("slack_co2", np.zeros(1)))[0]) > tol * max(1.0, abs(inp.co2_target_t)):
+            bad |= {int(h) // 24 for h in np.flatnonzero(v > tol * peak)}
+    co2_scale = sum(inp.baseline.get("co2_by_sector_t", {}).values()) * inp.year_fraction
+    co2_tol = tol * max(1.0, co2_scale, abs(inp.co2_target_t))
+    if float(np.ravel(sol.values.get("slack_co2", np.zeros(1)))[0]) > co2_tol:
         emitting = np.zeros(inp.n_hours)
         if "grid_import" in sol.values:
             emitting += np.asarray(sol.values["grid_import"]) * inp.import_co2_per_mwh
         for f in inp.fossil:
             emitting += np.asarray(sol.values[f"fossil_{f.name}"]) * f.co2_per_mwh
-        bad |= {int(h) // 24 for h in np.flatnonzero(emitting > tol)}
+        bad |= {int(h) // 24 for h in np.flatnonzero(emitting > co2_tol / 24)}
     return bad
 
 
@@ -76,13 +86,21 @@ def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None
     start = time.perf_counter()
     if method == "typical_days" and inp.n_hours % 24 == 0 and inp.n_hours // 24 > typical_days + 4:
         pinned: tuple[int, ...] = ()
+        # dual simplex wins on both the small aggregated LP and the capacity-free full-year check
+        # (measured on Konaev: check 2.4 s with simplex vs 44 s with IPM)
+        small = highs_options if highs_options is not None else {"solver": "simplex"}
         for _round in range(max_rounds):
+            t0 = time.perf_counter()
             agg_inp, agg = aggregate_inputs(inp, typical_days, pinned=pinned)
-            sol_a = _solve_or_explain(inp, build_model(agg_inp, aggregation=agg), highs_options)
+            t1 = time.perf_counter()
+            sol_a = _solve_or_explain(inp, build_model(agg_inp, aggregation=agg), small)
             design = assemble_result(agg_inp, sol_a, method="design").capacities
+            t2 = time.perf_counter()
             check = build_model(fix_design(inp, design), relax=frozenset({"co2", "unserved"}))
-            sol = solve_model(check, highs_options=highs_options)
+            sol = solve_model(check, highs_options=small)
             failed = _failed_days(check, sol, inp)
+            log.info("typical days round %d: %d periods, tsam %.1f s, design %.1f s, check %.1f s, %d failed days",
+                     _round, agg.n_periods, t1 - t0, t2 - t1, time.perf_counter() - t2, len(failed))
             if not failed:
                 sol.seconds = time.perf_counter() - start
                 return assemble_result(
