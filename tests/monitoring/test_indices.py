@@ -8,6 +8,7 @@ from jasyl.monitoring.indices import (
     aqi,
     aqi_sub_index,
     iza,
+    iza_from_ratios,
     izv,
     izv_class,
     kazhydromet_level,
@@ -177,6 +178,45 @@ def test_iza5_formula_and_bands() -> None:
     assert kazhydromet_level("iza", 6.4) == "elevated"
     assert kazhydromet_level("iza", 7.0) == "high"
     assert kazhydromet_level("iza", 14.0) == "very_high"
+
+
+# Worked example of the IZA formula (I_i = (q_i / MPC daily_i) ** C_i, C = 1.7/1.3/1.0/0.9 for hazard
+# classes 1-4, IZA5 = sum of the five largest): "Рассчитать ИЗА ... в городах Иркутской области",
+# textbook problem with Roshydromet 2011 data given as multiples of the daily MPC, solution published at
+# kampus.ai/biblioteka/reshenie-zadach/ekologiya/rasscitat-iza-sopostavit-uroven-zagriaznennosti-
+# atmosfernogo-vozduxa-v-gorodax-irkutskoi-oblasti-... (read 2026-11). Published partial indices:
+#   Bratsk:  dust 1.00^1.0 = 1, sulphur oxides 1.00^1.0 = 1, nitrogen oxides 1.40^1.0 = 1.4,
+#            benzo(a)pyrene 4.10^1.7 = 11, formaldehyde 6.00^1.3 = 10.27
+#   Irkutsk: dust 1.50 -> 1.5, sulphur oxides 1.00 -> 1, nitrogen oxides 1.50 -> 1.5, BaP 3.40^1.7 = 8,
+#            formaldehyde 4.3^1.3 = 6.66
+# (the city totals are cut off in the published excerpt; with five pollutants IZA5 is their sum). The
+# primary method text (RD 52.04.667-2005) was not available; the formula and exponents are the same as the
+# Kazakh description of the Kazhydromet method cited in kazhydromet.yaml.
+IZA_EXAMPLE = {
+    "bratsk": ({"dust": (1.00, 3), "sox": (1.00, 3), "nox": (1.40, 3), "bap": (4.10, 1), "formaldehyde": (6.00, 2)},
+               {"dust": 1, "sox": 1, "nox": 1.4, "bap": 11, "formaldehyde": 10.27}),
+    "irkutsk": ({"dust": (1.50, 3), "sox": (1.00, 3), "nox": (1.50, 3), "bap": (3.40, 1), "formaldehyde": (4.3, 2)},
+                {"dust": 1.5, "sox": 1, "nox": 1.5, "bap": 8, "formaldehyde": 6.66}),
+}
+
+
+@pytest.mark.parametrize("city", sorted(IZA_EXAMPLE))
+def test_iza_published_worked_example(city: str) -> None:
+    ratios, published = IZA_EXAMPLE[city]
+    total, terms = iza_from_ratios(ratios)
+    for name, value in published.items():
+        digits = len(str(value).split(".")[1]) if isinstance(value, float) else 0
+        assert round(terms[name], digits) == pytest.approx(value), name
+    assert total == pytest.approx(sum(terms.values()))
+    assert kazhydromet_level("iza", total) == "very_high"  # >= 14 (bands of kazhydromet.yaml)
+
+
+def test_iza_keeps_only_the_five_largest_and_checks_classes() -> None:
+    ratios = {f"p{i}": (float(i), 3) for i in range(1, 8)}  # class 3: I_i = ratio
+    total, terms = iza_from_ratios(ratios)
+    assert len(terms) == 7 and total == pytest.approx(7 + 6 + 5 + 4 + 3)
+    with pytest.raises(ValueError, match="hazard class 5"):
+        iza_from_ratios({"x": (1.0, 5)})
 
 
 def test_izv_water_index() -> None:

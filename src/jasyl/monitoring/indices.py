@@ -17,7 +17,7 @@ import numpy as np
 from jasyl.monitoring.standards import find_standard, load_data, parameter_def
 
 __all__ = ["AqiResult", "aqi_sub_index", "aqi", "aqi_category", "ug_m3_to_mixing_ratio", "standard_index",
-           "np_percent", "iza", "kazhydromet_level", "izv", "izv_class"]
+           "np_percent", "iza", "iza_from_ratios", "kazhydromet_level", "izv", "izv_class"]
 
 
 # --------------------------------------------------------------------------------------- US AQI
@@ -130,23 +130,40 @@ def np_percent(values: Iterable[float], parameter: str) -> float | None:
     return float((arr > std.value).sum()) / arr.size * 100.0
 
 
+def iza_from_ratios(ratios: Mapping[str, tuple[float, int]], *, top: int = 5) -> tuple[float, dict[str, float]]:
+    """IZA from ``{pollutant: (mean / MPC daily, hazard class 1-4)}``: sum of the ``top`` largest I_i.
+
+    I_i = ratio_i ** C_i with C = 1.7 / 1.3 / 1.0 / 0.9 for hazard classes 1 / 2 / 3 / 4 (the exponents
+    are data: ``kazhydromet.yaml``). This is the form in which published examples give their inputs
+    (concentrations already in multiples of the daily MPC). Returns the index and every I_i.
+    """
+    exponents = {int(k): float(v) for k, v in load_data("kazhydromet.yaml")["hazard_class_exponent"].items()}
+    terms: dict[str, float] = {}
+    for name, (ratio, klass) in ratios.items():
+        if int(klass) not in exponents:
+            raise ValueError(f"{name}: hazard class {klass} is not one of {sorted(exponents)}")
+        if ratio is None or math.isnan(ratio) or ratio < 0:
+            continue
+        terms[name] = float(ratio) ** exponents[int(klass)]
+    total = sum(sorted(terms.values(), reverse=True)[:top])
+    return total, terms
+
+
 def iza(mean_concentrations: Mapping[str, float], *, top: int = 5) -> tuple[float, dict[str, float]]:
     """IZA (ИЗА) = sum of the ``top`` largest I_i = (mean_i / MPC daily_i) ** C_i (hazard-class exponent).
 
     ``mean_concentrations`` are period (annual or monthly) means in ug/m3. Returns the index and the
     I_i of every pollutant that has an MPC daily and a hazard class.
     """
-    data = load_data("kazhydromet.yaml")
-    exponents = {int(k): float(v) for k, v in data["hazard_class_exponent"].items()}
-    terms: dict[str, float] = {}
+    classes = load_data("kazhydromet.yaml")["hazard_class"]
+    ratios: dict[str, tuple[float, int]] = {}
     for param, mean in mean_concentrations.items():
         std = find_standard(param, "mpc_daily")
-        klass = data["hazard_class"].get(param)
+        klass = classes.get(param)
         if std is None or klass is None or mean is None or math.isnan(mean):
             continue
-        terms[param] = (float(mean) / std.value) ** exponents[int(klass["class"])]
-    total = sum(sorted(terms.values(), reverse=True)[:top])
-    return total, terms
+        ratios[param] = (float(mean) / std.value, int(klass["class"]))
+    return iza_from_ratios(ratios, top=top)
 
 
 def kazhydromet_level(index: str, value: float) -> str:
