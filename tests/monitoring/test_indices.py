@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
 
 from jasyl.monitoring.indices import (
@@ -16,7 +18,7 @@ from jasyl.monitoring.indices import (
     standard_index,
     ug_m3_to_mixing_ratio,
 )
-from jasyl.monitoring.standards import load_data
+from jasyl.monitoring.standards import air_standards, load_data
 
 # The worked example of the EPA Technical Assistance Document for the Reporting of Daily Air Quality -
 # the AQI (section "Calculating the AQI" / "How to handle values from multiple pollutants"). What was read:
@@ -228,3 +230,26 @@ def test_izv_water_index() -> None:
     assert value == pytest.approx((1 + 2 + 2 + 2 + 2 + 1) / 6)
     assert izv_class(value) == ("III", "moderately_polluted")
     assert izv({"bod5": 3.0}) is None
+
+
+# Kazhydromet publications that give a concentration (ug/m3) and its multiple of the one-off MPC:
+# daily bulletin No. 283, Kostanay, 10 Oct 2022 (ppt-online.org/1253261) and kazhydromet.kz/post/244.
+KZ_PUBLISHED_MULTIPLES = {"pm25": [(133.0, "0.8")], "so2": [(17.0, "0.03")], "no2": [(14.0, "0.1")],
+                          "co": [(762.0, "0.2"), (11260.0, "2.25")]}
+KZ_STATUSES = {"kz-bulletin-consistent", "secondary-agrees", "secondary-conflict", "needs-primary-check"}
+
+
+def test_kz_mpc_statuses_say_what_was_checked() -> None:
+    kz = [s for s in air_standards() if s.body == "KZ"]
+    assert {s.parameter for s in kz} >= {"pm25", "pm10", "no2", "so2", "co", "o3"}
+    for s in kz:
+        assert s.status in KZ_STATUSES, s.id  # nothing claims "verified": DSM-70 itself was not read
+        assert "[" in s.note, s.id  # every value names the secondary source it was compared with
+        if s.status == "kz-bulletin-consistent":
+            assert s.kind == "mpc_one_off" and s.parameter in KZ_PUBLISHED_MULTIPLES, s.id
+            for conc, published in KZ_PUBLISHED_MULTIPLES[s.parameter]:
+                digits = len(published.split(".")[1])
+                ratio = Decimal(repr(conc / s.value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+                assert str(ratio) == published, (s.id, conc)
+    # the two daily values on which the RU lists disagree stay flagged
+    assert {s.parameter for s in kz if s.status == "secondary-conflict" and s.kind == "mpc_daily"} >= {"no2", "o3"}
