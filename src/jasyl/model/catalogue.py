@@ -172,7 +172,7 @@ class Catalogue:
             for name, e in r[group].items():
                 for k, v in e.items():
                     if isinstance(v, int | float) and not isinstance(v, bool):
-                        out.append({"name": f"{name}.{k}", "value": float(v), "unit": k.split("_")[-1],
+                        out.append({"name": f"{name}.{k}", "value": float(v), "unit": _unit(k),
                                     "source": src(e)})
         for name, e in r["fuels"].items():
             for k in ("price_usd_per_mwh", "emission_factor_t_per_mwh"):
@@ -180,9 +180,30 @@ class Catalogue:
                             "unit": "USD/MWh" if k.startswith("price") else "tCO2/MWh", "source": src(e)})
         for name, e in r["vehicles"].items():
             for k in ("ev_kwh_per_km", "ev_premium_usd", "lifetime_years"):
-                out.append({"name": f"vehicle.{name}.{k}", "value": float(e[k]), "unit": k.split("_")[-1],
+                out.append({"name": f"vehicle.{name}.{k}", "value": float(e[k]), "unit": _unit(k),
                             "source": src(e)})
         return out
+
+
+def _unit(key: str) -> str:
+    """Unit of a catalogue key from its name (``capex_usd_per_kw`` -> ``USD/kW``)."""
+    words = {"usd": "USD", "kw": "kW", "kwh": "kWh", "mw": "MW", "mwh": "MWh", "km": "km", "km2": "km2",
+             "year": "yr", "hour": "h", "t": "t"}
+    if key.endswith("_years"):
+        return "years"
+    if key.endswith("efficiency") or key == "efficiency":
+        return "1"
+    if "fraction" in key:
+        return "1/yr"
+    if key.endswith("loss_per_hour"):
+        return "1/h"
+    parts = key.split("_")
+    if "per" in parts:
+        i = parts.index("per")
+        num = [words[w] for w in parts[:i] if w in words]
+        den = [words.get(w, w) for w in parts[i + 1:]]
+        return (num[-1] if num else "1") + "/" + "/".join(den)
+    return words.get(parts[-1], "")
 
 
 def _value(entry: Any, where: str, file: str) -> float:
