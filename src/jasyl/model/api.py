@@ -106,6 +106,8 @@ def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None
                 return assemble_result(
                     inp, sol, method=f"typical days ({agg.n_periods} incl. extreme and pinned days, tsam) "
                     f"+ full-year check ({_round + 1} round(s))")
+            if failed <= set(pinned):  # nothing new to learn from: give up on the typical-day design
+                break
             pinned = tuple(sorted(set(pinned) | failed))
         label = "exact hourly LP (typical-day design failed the full-year check)"
     else:
