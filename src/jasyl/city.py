@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jasyl.errors import InputError, SchemaError
+from jasyl.provenance import Sourced
 from jasyl.units import UNITS, dimension_of
 
 __all__ = [
@@ -87,32 +88,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Figure(_Strict):
-    """A number with its provenance: ``source`` and ``year``, or ``estimate`` (the reasoning)."""
+class Figure(Sourced):
+    """A number with its provenance (see :class:`jasyl.provenance.Sourced`) and, where needed, a unit."""
 
-    value: float
     unit: str | None = None
-    source: str | None = None
-    year: int | None = None
-    estimate: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_number(cls, data: Any) -> Any:
-        if isinstance(data, bool):
-            raise ValueError("expected a number, got true/false")
-        if isinstance(data, int | float):
-            return {"value": data}
-        if isinstance(data, str):
-            raise ValueError(f"expected a number, got text '{data}'")
-        return data
-
-    @field_validator("value")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("expected a finite number")
-        return value
 
     @field_validator("unit")
     @classmethod
@@ -120,10 +99,6 @@ class Figure(_Strict):
         if unit is not None and unit not in UNITS and unit not in _RATE_UNITS:
             raise ValueError(f"unknown unit '{unit}'; accepted: {', '.join(list(UNITS) + list(_RATE_UNITS))}")
         return unit
-
-    @property
-    def sourced(self) -> bool:
-        return bool(self.source) or bool(self.estimate)
 
 
 #: units for per-distance consumption figures

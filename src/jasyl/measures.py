@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jasyl.errors import SchemaError
+from jasyl.provenance import Sourced
 
 __all__ = [
     "Num",
@@ -88,42 +89,8 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Num(_Strict):
+class Num(Sourced):
     """A number with its provenance (``source`` + ``year``, or ``estimate``); a bare number is accepted."""
-
-    value: float
-    source: str | None = None
-    year: int | None = None
-    estimate: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare(cls, data: Any) -> Any:
-        if isinstance(data, bool):
-            raise ValueError("expected a number, got true/false")
-        if isinstance(data, int | float):
-            return {"value": data}
-        if isinstance(data, str):
-            raise ValueError(f"expected a number, got text '{data}'")
-        return data
-
-    @field_validator("value")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("expected a finite number")
-        return value
-
-    @property
-    def sourced(self) -> bool:
-        return bool(self.source) or bool(self.estimate)
-
-    def describe(self) -> str:
-        if self.source:
-            return self.source + (f" ({self.year})" if self.year else "")
-        if self.estimate:
-            return "estimate: " + self.estimate
-        return "no source given"
 
 
 def _check_choice(value: str, options: tuple[str, ...], what: str) -> str:

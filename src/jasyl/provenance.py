@@ -1,0 +1,56 @@
+"""Numbers with their provenance: the shared shape of every figure in jasyl's data files.
+
+A figure is a mapping with ``value`` and either ``source`` + ``year`` or ``estimate`` (the reasoning
+behind an estimate). A bare number is accepted and reported as *unsourced*.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+__all__ = ["Sourced"]
+
+
+class Sourced(BaseModel):
+    """A number with its provenance: ``source`` and ``year``, or ``estimate`` (the reasoning)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float
+    source: str | None = None
+    year: int | None = None
+    estimate: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("expected a number, got true/false")
+        if isinstance(data, int | float):
+            return {"value": data}
+        if isinstance(data, str):
+            raise ValueError(f"expected a number, got text '{data}'")
+        return data
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("expected a finite number")
+        return value
+
+    @property
+    def sourced(self) -> bool:
+        """True if the figure has a source or an estimate note."""
+        return bool(self.source) or bool(self.estimate)
+
+    def describe(self) -> str:
+        """Where the number comes from, in one line."""
+        if self.source:
+            return self.source + (f" ({self.year})" if self.year else "")
+        if self.estimate:
+            return "estimate: " + self.estimate
+        return "no source given"
