@@ -40,6 +40,12 @@ __all__ = [
     "parse_milestones",
     "trajectory",
     "build_pathway",
+    "build_planner_pathway",
+    "ENGINES",
+    "check_engine",
+    "planner_milestone_years",
+    "catalogue_for_year",
+    "grow_inputs",
     "capex_in_year",
     "planner_check_for",
     "pathway_figure",
@@ -75,10 +81,14 @@ class PathwayYear:
     by_sector_t: dict[str, float]
     meets_target: bool
     planner: dict[str, Any] | None = None
+    engine: str = "balance"
+    milestone: bool = False
+    required_capacities: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "year": self.year,
+            "engine": self.engine,
             "target_co2_t": self.target_co2_t,
             "co2_t": self.co2_t,
             "frozen_technology_co2_t": self.frozen_co2_t,
@@ -93,6 +103,9 @@ class PathwayYear:
         }
         if self.planner is not None:
             out["planner"] = self.planner
+        if self.engine == "planner":
+            out["milestone"] = self.milestone
+            out["required_capacities"] = self.required_capacities or {}
         return out
 
 
@@ -112,6 +125,7 @@ class Pathway:
     method: str
     notes: list[str] = field(default_factory=list)
     city_names: dict[str, str] = field(default_factory=dict)
+    engine: str = "balance"
 
     def city_label(self, lang: str) -> str:
         return self.city_names.get(lang, self.city)
@@ -121,8 +135,9 @@ class Pathway:
         return math.fsum(y.investment_usd for y in self.years)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "city": self.city,
+            "engine": self.engine,
             "currency": "USD 2024",
             "start_year": self.start_year,
             "target_year": self.target_year,
@@ -139,6 +154,9 @@ class Pathway:
             "method": self.method,
             "notes": self.notes,
         }
+        if self.engine == "planner":
+            out.pop("waste_tco2e_not_covered")
+        return out
 
 
 def parse_milestones(text: str | None) -> dict[int, float]:
@@ -216,8 +234,33 @@ def build_pathway(
     ctx: Context | None = None,
     planner_years: list[int] | None = None,
     planner_check: PlannerCheck | None = None,
+    engine: str = "balance",
+    weather: Any = None,
+    planner_method: str = "typical_days",
+    planner_hours: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Pathway:
-    """Build the year-by-year pathway (see the module docstring)."""
+    """Build the year-by-year pathway (see the module docstring).
+
+    ``engine="balance"`` (default of the Python function): the annual energy balance of the measures
+    library. ``engine="planner"``: the hourly planner at milestone years (:func:`build_planner_pathway`
+    with ``weather``, ``planner_method`` and ``planner_hours``; ``macc``, ``ctx``, ``planner_years`` and
+    ``planner_check`` are not used then).
+    """
+    check_engine(engine)
+    if engine == "planner":
+        return build_planner_pathway(
+            city,
+            weather=weather,
+            library=library if library is not None else (ctx.library if ctx is not None else None),
+            start_year=start_year,
+            target_year=target_year,
+            milestones=milestones,
+            growth_per_year=growth_per_year,
+            method=planner_method,
+            hours=planner_hours,
+            progress=progress,
+        )
     city = city if isinstance(city, City) else load_city(city)
     ctx = ctx or build_context(city, library)
     lib = ctx.library
@@ -488,7 +531,9 @@ def pathway_figure(path: Pathway, lang: str = "en") -> Any:
 
 def pathway_rows(path: Pathway, lang: str = "en", library: MeasureLibrary | None = None) -> list[dict[str, Any]]:
     """One row a year: allowed and actual emissions, investment, the three largest builds of the year."""
-    names = {m.id: m.label(lang) for m in library.measures} if library is not None else dict(path.names)
+    names = dict(path.names)
+    if library is not None and path.engine == "balance":
+        names.update({m.id: m.label(lang) for m in library.measures})
     rows = []
     for y in path.years:
         top = sorted(y.investment_by_measure_usd.items(), key=lambda kv: -kv[1])[:3]
@@ -532,9 +577,11 @@ def pathway_section(
         else translate("pathway.path.linear", lang)
     )
     last = path.years[-1]
+    planner = path.engine == "planner"
+    marks = ", ".join(str(y.year) for y in path.years if y.milestone and y.year != path.start_year)
     texts = [
         translate(
-            "pathway.path.intro",
+            "pathway.path.intro_planner" if planner else "pathway.path.intro",
             lang,
             start_co2=format_number(path.start_co2_t, lang),
             start=path.start_year,
@@ -544,11 +591,16 @@ def pathway_section(
             growth=format_number(100 * path.growth_per_year, lang, 1),
             invest=format_number(path.total_investment_usd / 1e6, lang, 1),
         ),
-        translate("pathway.path.method", lang),
+        translate("pathway.path.method_planner", lang, years=marks)
+        if planner
+        else translate("pathway.path.method", lang),
     ]
+    if not planner:
+        texts.append(translate("pathway.path.engine_hint", lang))
     short = [str(y.year) for y in path.years if not y.meets_target]
     if short:
-        texts.append(translate("pathway.path.shortfall", lang, years=", ".join(short)))
+        key = "pathway.path.shortfall_planner" if planner else "pathway.path.shortfall"
+        texts.append(translate(key, lang, years=", ".join(short)))
     fig = pathway_figure(path, lang)
     return {
         "id": "pathway",
@@ -589,4 +641,400 @@ def report_section(ctx: Any) -> Any:
         title=section["title"],
         html=html,
         figures=[ReportFigure(id="fig-pathway", title=section["figure_title"], svg=svg)],
+    )
+
+
+# ------------------------------------------------------------------------------------ planner engine
+
+ENGINES = ("planner", "balance")
+PlannerSolve = Callable[[Any], Any]  # PlanInputs -> PlanResult
+
+
+def check_engine(engine: str) -> str:
+    """The engine name, or an :class:`InputError` naming ``--engine``."""
+    if engine not in ENGINES:
+        raise InputError(
+            f"unknown pathway engine '{engine}'",
+            field="--engine",
+            fix="use --engine planner (hourly optimiser at milestone years) or --engine balance (annual balance)",
+        )
+    return engine
+
+
+def planner_milestone_years(start: int, target: int, milestones: dict[int, float] | None = None) -> list[int]:
+    """Years the planner engine solves: the start year, every 5 years after it (or the user's milestone
+    years) and the target year."""
+    if milestones:
+        years = {start, target, *milestones}
+    else:
+        years = {start, target, *range(start, target + 1, 5)}
+    return sorted(y for y in years if start <= y <= target)
+
+
+def _cost_ratios(year: int, library: MeasureLibrary | None) -> dict[str, float]:
+    """Catalogue reference (``generators.wind``) -> capital cost of ``year`` / reference capital cost.
+
+    Taken from the measures library's ``capex_2030_usd_per_unit`` of the measures that name a catalogue
+    entry (the same cost decline as the balance engine); entries without one keep their cost.
+    """
+    if library is None:
+        return {}
+    ref_year, curve_year = library.pathway.cost_reference_year, library.pathway.cost_curve_year
+    out: dict[str, float] = {}
+    for m in library.measures:
+        if m.catalogue is None or m.capex_2030_usd_per_unit is None or m.catalogue.ref in out:
+            continue
+        base = m.capex_usd_per_unit.value
+        if base > 0:
+            out[m.catalogue.ref] = capex_in_year(m, year, ref_year, curve_year) / base
+    # tracking PV follows fixed PV when it has no measure of its own
+    if "generators.pv_fixed" in out:
+        out.setdefault("generators.pv_tracking", out["generators.pv_fixed"])
+    return out
+
+
+def catalogue_for_year(catalogue: Any, year: int, library: MeasureLibrary | None) -> Any:
+    """A copy of the planner catalogue with the capital costs of ``year`` (see :func:`_cost_ratios`)."""
+    from dataclasses import replace
+
+    ratios = _cost_ratios(year, library)
+    if not ratios:
+        return catalogue
+
+    def r(section: str, name: str) -> float:
+        return ratios.get(f"{section}.{name}", 1.0)
+
+    return replace(
+        catalogue,
+        generators={
+            k: replace(g, capex_usd_per_kw=g.capex_usd_per_kw * r("generators", k))
+            for k, g in catalogue.generators.items()
+        },
+        storage={
+            k: replace(
+                s,
+                capex_power_usd_per_kw=s.capex_power_usd_per_kw * r("storage", k),
+                capex_energy_usd_per_kwh=s.capex_energy_usd_per_kwh * r("storage", k),
+            )
+            for k, s in catalogue.storage.items()
+        },
+        converters={
+            k: replace(c, capex_usd_per_kw=c.capex_usd_per_kw * r("heat_converters", k))
+            for k, c in catalogue.converters.items()
+        },
+        vehicles={
+            k: replace(v, ev_premium_usd=v.ev_premium_usd * r("vehicles", k)) for k, v in catalogue.vehicles.items()
+        },
+    )
+
+
+def grow_inputs(inp: Any, factor: float) -> Any:
+    """Planner inputs with every demand (electricity, heat, vehicle fleet and its fuel) times ``factor``.
+
+    Works on :class:`jasyl.model.inputs.PlanInputs` from outside the model package: demand arrays, the
+    capacity of today's fuel-burning heat supply, each vehicle class's charging profile, fuel use, fuel
+    cost, fuel CO2, electric-vehicle cost and number of vehicles, and the baseline (today's) CO2 and cost.
+    """
+    from dataclasses import replace
+
+    if factor == 1.0:
+        return inp
+    base = dict(inp.baseline)
+    base["co2_by_sector_t"] = {k: v * factor for k, v in base.get("co2_by_sector_t", {}).items()}
+    if "annual_cost_usd" in base:
+        base["annual_cost_usd"] = base["annual_cost_usd"] * factor
+    return replace(
+        inp,
+        demand={k: v * factor for k, v in inp.demand.items()},
+        fossil=[replace(f, capacity_mw=f.capacity_mw * factor) for f in inp.fossil],
+        vehicles=[
+            replace(
+                v,
+                ev_profile=v.ev_profile * factor,
+                fuel_cost=v.fuel_cost * factor,
+                fuel_co2_t=v.fuel_co2_t * factor,
+                ev_cost=v.ev_cost * factor,
+                fuel_mwh=v.fuel_mwh * factor,
+                vehicles=v.vehicles * factor,
+            )
+            for v in inp.vehicles
+        ],
+        baseline=base,
+    )
+
+
+@dataclass(frozen=True)
+class _Design:
+    """One solved (or today's) milestone design in pathway units."""
+
+    capacities: dict[str, float]  # required units in service (MW, MWh, MW_th, vehicles)
+    co2_t: float
+    by_sector_t: dict[str, float]
+    annual_cost_usd: float
+    info: dict[str, Any] | None
+
+
+def _tech_data(catalogue: Any, inp: Any) -> tuple[dict[str, str], dict[str, float], dict[str, float], dict[str, str]]:
+    """Units, capital cost per unit (USD), lifetime (years) and labels of every planner decision."""
+    units: dict[str, str] = {}
+    capex: dict[str, float] = {}
+    life: dict[str, float] = {}
+    label: dict[str, str] = {}
+    for g in inp.generators:
+        t = catalogue.generators[g.name]
+        units[g.name], capex[g.name], life[g.name], label[g.name] = (
+            "MW",
+            1000 * t.capex_usd_per_kw,
+            t.lifetime_years,
+            t.label,
+        )
+    for s in inp.storages:
+        t = catalogue.storage[s.name]
+        for part, unit, cost in (
+            ("energy", "MWh", t.capex_energy_usd_per_kwh),
+            ("power", "MW", t.capex_power_usd_per_kw),
+        ):
+            key = f"{s.name}_{part}"
+            units[key], capex[key], life[key], label[key] = unit, 1000 * cost, t.lifetime_years, f"{t.label} ({part})"
+    for c in inp.converters:
+        t = catalogue.converters[c.name]
+        units[c.name], capex[c.name], life[c.name], label[c.name] = (
+            "MW_th",
+            1000 * t.capex_usd_per_kw,
+            t.lifetime_years,
+            t.label,
+        )
+    for v in inp.vehicles:
+        t = catalogue.vehicle(v.name)
+        key = f"ev_{v.name}"
+        units[key], capex[key], life[key] = "vehicles", t.ev_premium_usd, t.lifetime_years
+        label[key] = f"electric vehicles: {v.name.replace('_', ' ')} (price premium)"
+    return units, capex, life, label
+
+
+def _design_from_result(result: Any, inp: Any, seconds: float) -> _Design:
+    caps: dict[str, float] = {}
+    fleet = {f"ev_{v.name}": v.vehicles for v in inp.vehicles}
+    fossil = {f.name for f in inp.fossil}
+    for k, v in result.capacities.items():
+        if k in fossil:
+            continue  # today's fuel-burning plants: kept, no investment
+        caps[k] = float(v) * fleet[k] if k in fleet else float(v)
+    info = {
+        "co2_after_t": float(result.co2_after_t),
+        "total_annual_cost_usd": float(result.total_annual_cost_usd),
+        "hours": int(result.hours),
+        "method": str(result.method),
+        "seconds": seconds,
+        "energy_mwh": {k: float(v) for k, v in result.energy_mwh.items()},
+        "plan_capacities": {k: float(v) for k, v in result.capacities.items()},
+        "plan_capacity_units": dict(result.capacity_units),
+    }
+    return _Design(
+        capacities=caps,
+        co2_t=float(result.co2_after_t),
+        by_sector_t={k: float(v) for k, v in result.co2_after_by_sector_t.items()},
+        annual_cost_usd=float(result.total_annual_cost_usd),
+        info=info,
+    )
+
+
+def build_planner_pathway(
+    city: City | str | None = None,
+    *,
+    weather: Any = None,
+    library: MeasureLibrary | None = None,
+    start_year: int | None = None,
+    target_year: int | None = None,
+    milestones: dict[int, float] | None = None,
+    growth_per_year: float | None = None,
+    method: str = "typical_days",
+    hours: int | None = None,
+    catalogue: Any = None,
+    solve: PlannerSolve | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Pathway:
+    """Pathway built on the hourly planner (``engine="planner"``).
+
+    * **Milestones.** The start year (today's system: nothing new, emissions as today with demand
+      growth), every 5 years after it (or the years of ``milestones``) and the target year. Each
+      milestone after the start is solved with the hourly planner (:func:`jasyl.model.api.solve_inputs`,
+      ``method``, first ``hours`` hours or the full year) under that year's CO2 cap of the trajectory,
+      with that year's demand (growth from the inventory year, :func:`grow_inputs`) and capital costs
+      (:func:`catalogue_for_year`, from the measures library's 2030 costs).
+    * **Years between milestones.** Required capacities and CO2 are interpolated linearly between the
+      two milestone designs (see docs/macc-and-pathway.md for why the interpolated design is feasible).
+    * **Vintages.** Capacity built in a year = required capacity - units still in service from earlier
+      vintages (never negative); a vintage lives for its technology's lifetime (planner catalogue) and is
+      rebuilt when it retires if still needed. Investment = units built x that year's capital cost.
+      Electric vehicles count as vehicles (electrified share x fleet) at the EV price premium.
+    """
+    from jasyl.model.api import plan_inputs, solve_inputs
+    from jasyl.model.catalogue import Catalogue, load_catalogue
+
+    city = city if isinstance(city, City) else load_city(city)
+    if library is None:
+        from jasyl.measures import load_measures
+
+        library = load_measures()
+    target_y = target_year if target_year is not None else city.target.target_year
+    start = start_year if start_year is not None else max(city.inventory_year, _dt.date.today().year)
+    if start_year is None and start >= target_y > city.inventory_year:
+        start = city.inventory_year
+    if target_y <= start:
+        raise InputError(
+            f"target year {target_y} is not after the start year {start}",
+            field="--target-year",
+            fix="give a target year after the start year (Kazakhstan's national goal is 2060)",
+        )
+    if start < city.inventory_year - 50 or target_y > 2100:
+        raise InputError("years out of range", field="--start", fix="use years between the inventory year and 2100")
+    milestones = dict(milestones or {})
+    for y in milestones:
+        if not start < y <= target_y:
+            raise InputError(
+                f"milestone year {y} is outside {start + 1}-{target_y}",
+                field="--milestones",
+                fix="give milestone years after the start year and up to the target year",
+            )
+    growth = growth_per_year if growth_per_year is not None else library.pathway.demand_growth_per_year.value
+    if not -0.2 < growth < 0.3:
+        raise InputError(f"demand growth {growth} a year is out of range", field="--growth", fix="e.g. 0.015 for 1.5 %")
+    if hours is not None and not 24 <= hours <= 8760:
+        raise InputError(
+            f"planner hours {hours} out of range", field="--planner-hours", fix="give 24 to 8760 hours (e.g. 168)"
+        )
+    base_cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+
+    def growth_factor(year: int) -> float:
+        return float((1.0 + growth) ** (year - city.inventory_year))
+
+    def inputs_for(year: int, cap_t: float) -> tuple[Any, Any]:
+        cat = catalogue_for_year(base_cat, year, library)
+        inp = grow_inputs(plan_inputs(city, weather, cap_t, catalogue=cat), growth_factor(year))
+        if hours is not None:
+            inp = inp.subset(0, min(hours, inp.n_hours))
+        return inp, cat
+
+    def say(text: str) -> None:
+        if progress is not None:
+            progress(text)
+
+    inp0, cat0 = inputs_for(start, 0.0)
+    start_co2 = math.fsum(inp0.baseline.get("co2_by_sector_t", {}).values())
+    start_cost = float(inp0.baseline.get("annual_cost_usd", 0.0))
+    allowed = trajectory(start, start_co2, target_y, city.target.co2_target_t, milestones)
+    tol = 1e-4 * max(start_co2, 1.0)
+    units, _, life, labels = _tech_data(cat0, inp0)
+
+    designs: dict[int, _Design] = {
+        start: _Design(
+            {k: 0.0 for k in units}, start_co2, dict(inp0.baseline.get("co2_by_sector_t", {})), start_cost, None
+        )
+    }
+    run = solve or (lambda inp: solve_inputs(inp, method=method))
+    for year in planner_milestone_years(start, target_y, milestones)[1:]:
+        say(f"pathway: hourly planner for {year} (CO2 cap {allowed[year]:,.0f} t) ...")
+        inp, _cat = inputs_for(year, allowed[year])
+        t0 = _dt.datetime.now()
+        result = run(inp)
+        seconds = (_dt.datetime.now() - t0).total_seconds()
+        designs[year] = _design_from_result(result, inp, seconds)
+        say(f"pathway: {year} solved in {seconds:.0f} s")
+
+    marks = sorted(designs)
+    vintages: list[Vintage] = []
+    years: list[PathwayYear] = []
+    for year in range(start, target_y + 1):
+        lo = max(m for m in marks if m <= year)
+        hi = min(m for m in marks if m >= year)
+        w = 0.0 if hi == lo else (year - lo) / (hi - lo)
+        a, b = designs[lo], designs[hi]
+
+        def mix(x: float, y: float) -> float:
+            return (1.0 - w) * x + w * y  # noqa: B023 - evaluated within this iteration
+
+        required = {k: mix(a.capacities.get(k, 0.0), b.capacities.get(k, 0.0)) for k in units}
+        sectors = sorted(set(a.by_sector_t) | set(b.by_sector_t))
+        _, capex_y, _, _ = _tech_data(catalogue_for_year(base_cat, year, library), inp0)
+        alive_before = {k: 0.0 for k in units}
+        retired: dict[str, float] = {}
+        for v in vintages:
+            if v.year_built < year < v.retire_year:
+                alive_before[v.measure] += v.units
+            elif v.retire_year == year:
+                retired[v.measure] = retired.get(v.measure, 0.0) + v.units
+        built: dict[str, float] = {}
+        invest: dict[str, float] = {}
+        in_service: dict[str, float] = {}
+        for k in units:
+            new = required[k] - alive_before[k]
+            scale = max(1.0, abs(required[k]))
+            if new > 1e-7 * scale:
+                vintages.append(Vintage(k, year, new, _retire_year(year, life[k]), capex_y[k]))
+                built[k] = new
+                if capex_y[k] * new > 0:
+                    invest[k] = capex_y[k] * new
+            service = alive_before[k] + built.get(k, 0.0)
+            if service > 1e-9:
+                in_service[k] = service
+        co2 = mix(a.co2_t, b.co2_t)
+        is_mark = year in designs
+        info = None
+        if is_mark and designs[year].info is not None:
+            info = dict(designs[year].info or {})
+            info["milestone"] = True
+        years.append(
+            PathwayYear(
+                year=year,
+                target_co2_t=allowed[year],
+                co2_t=co2,
+                frozen_co2_t=start_co2 * growth_factor(year) / growth_factor(start),
+                investment_usd=math.fsum(invest.values()),
+                annual_cost_usd=mix(a.annual_cost_usd, b.annual_cost_usd),
+                capacities=in_service,
+                built=built,
+                retired=retired,
+                investment_by_measure_usd=invest,
+                by_sector_t={s: mix(a.by_sector_t.get(s, 0.0), b.by_sector_t.get(s, 0.0)) for s in sectors},
+                meets_target=co2 <= allowed[year] + tol,
+                planner=info,
+                engine="planner",
+                milestone=is_mark,
+                required_capacities={k: v for k, v in required.items() if v > 1e-9},
+            )
+        )
+    horizon = "the full year" if hours is None else f"the first {hours} hours of the year"
+    notes = [
+        "Energy-related CO2 of electricity, heat and road transport as the hourly planner counts it "
+        "(catalogue emission factors); waste is not covered.",
+        f"Milestone years {', '.join(str(m) for m in marks[1:])} solved with the hourly planner "
+        f"(method {method}, {horizon}); the start year is today's system; years between milestones are "
+        "linear interpolations of the milestone designs.",
+        "Demand grows from the inventory year (electricity, heat and vehicle fleet alike); capital costs of "
+        "PV, wind, batteries, heat pumps and EV premiums follow the measures library's 2030 costs. Efficiency "
+        "measures (insulation, LED, modal shift) are not in the planner: use --engine balance for those.",
+        "Capacity in service never falls below what earlier vintages still provide; a milestone design "
+        "smaller than the surviving units leaves them in service (sunk), it does not retire them early.",
+    ]
+    if not all(y.meets_target for y in years):
+        short = [y.year for y in years if not y.meets_target]
+        notes.append(f"The planner's designs miss the trajectory in {', '.join(map(str, short))}.")
+    return Pathway(
+        city=city.name,
+        start_year=start,
+        target_year=target_y,
+        milestones=milestones,
+        start_co2_t=start_co2,
+        waste_tco2e=0.0,
+        years=years,
+        vintages=vintages,
+        units=units,
+        names=labels,
+        growth_per_year=growth,
+        method=f"hourly planner ({method}) at milestone years {', '.join(map(str, marks))}, linear "
+        "interpolation between them, vintages by technology lifetime and capital-cost decline",
+        notes=notes,
+        city_names=dict(city.names),
+        engine="planner",
     )

@@ -42,7 +42,10 @@ def test_macc_table_in_russian_and_out_files(tmp_path: Path, capsys: pytest.Capt
 def test_pathway_json_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "path"
     assert (
-        main(["pathway", "--start", "2026", "--milestones", "2030:0.5,2035:0", "--format", "json", "--out", str(out)])
+        main(
+            ["pathway", "--engine", "balance", "--start", "2026", "--milestones", "2030:0.5,2035:0"]
+            + ["--format", "json", "--out", str(out)]
+        )
         == 0
     )
     data = json.loads(capsys.readouterr().out)
@@ -55,7 +58,7 @@ def test_pathway_json_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_pathway_table_kazakh(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["pathway", "--start", "2026", "--lang", "kk"]) == 0
+    assert main(["pathway", "--engine", "balance", "--start", "2026", "--lang", "kk"]) == 0
     out = capsys.readouterr().out
     assert "жолкартасы" in out and "2035" in out
 

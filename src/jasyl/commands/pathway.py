@@ -19,7 +19,15 @@ from jasyl.fileio import write_bytes_atomic, write_text_atomic
 from jasyl.i18n import check_lang, format_number, translate
 from jasyl.macc import build_context, compute_macc, figure_bytes
 from jasyl.measures import MeasureLibrary, load_measures
-from jasyl.pathway import Pathway, build_pathway, parse_milestones, pathway_figure, pathway_rows, planner_check_for
+from jasyl.pathway import (
+    Pathway,
+    build_pathway,
+    check_engine,
+    parse_milestones,
+    pathway_figure,
+    pathway_rows,
+    planner_check_for,
+)
 
 __all__ = ["register"]
 
@@ -94,7 +102,8 @@ def render_table(path: Pathway, lang: str, library: MeasureLibrary, console: Con
     )
     short = [str(y.year) for y in path.years if not y.meets_target]
     if short:
-        console.print("[red]" + t("pathway.path.shortfall", lang, years=", ".join(short)) + "[/]")
+        key = "pathway.path.shortfall_planner" if path.engine == "planner" else "pathway.path.shortfall"
+        console.print("[red]" + t(key, lang, years=", ".join(short)) + "[/]")
 
 
 def pathway_command(
@@ -123,16 +132,62 @@ def pathway_command(
     planner_hours: Annotated[
         int | None, typer.Option("--planner-hours", help="Hours of the year the planner solves (default: all 8760)")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="planner: hourly optimiser at milestone years (every 5 years, or --milestones), interpolated "
+            "between; balance: annual energy balance of the measures library (fast)",
+        ),
+    ] = "planner",
+    planner_method: Annotated[
+        str, typer.Option("--planner-method", help="typical-days (default, ~30 s a milestone) or exact (~2 min)")
+    ] = "typical-days",
     lang: LangOption = "en",
 ) -> None:
     """Year-by-year pathway: emissions, investment and capacities from the start to the target year."""
     from jasyl.cli import err_console
 
     check_lang(lang)
+    check_engine(engine)
+    method = planner_method.replace("-", "_")
+    if method not in ("typical_days", "exact"):
+        raise InputError(
+            f"unknown planner method '{planner_method}'", field="--planner-method", fix="use typical-days or exact"
+        )
+    if planner_hours is not None and not 24 <= planner_hours <= 8760:
+        raise InputError(
+            f"planner hours {planner_hours} out of range", field="--planner-hours", fix="give 24 to 8760 (e.g. 168)"
+        )
     library = load_measures(measures)
     city_obj = load_city(city)
     marks = parse_milestones(milestones)
     years = _years(planner_years)
+    if engine == "planner":
+        from jasyl.commands.plan import _stdout_to_stderr  # the HiGHS banner must not reach stdout
+
+        if years:
+            raise InputError(
+                "--planner-years is the hourly side check of the balance engine",
+                field="--planner-years",
+                fix="with --engine planner every milestone year is solved by the planner; give --milestones, "
+                "or use --engine balance --planner-years ...",
+            )
+        with _stdout_to_stderr():
+            path = build_pathway(
+                city_obj,
+                library,
+                engine="planner",
+                start_year=start,
+                target_year=target_year,
+                milestones=marks,
+                growth_per_year=growth,
+                planner_method=method,
+                planner_hours=planner_hours,
+                progress=lambda text: err_console.print(text),
+            )
+        _emit(path, library, output_format, out, lang)
+        return
     check = None
     if years:
         from jasyl.commands.plan import _stdout_to_stderr  # the HiGHS banner must not reach stdout
@@ -157,6 +212,12 @@ def pathway_command(
         planner_years=years,
         planner_check=check,
     )
+    _emit(path, library, output_format, out, lang)
+
+
+def _emit(path: Pathway, library: MeasureLibrary, output_format: OutputFormat, out: Path | None, lang: str) -> None:
+    from jasyl.cli import err_console
+
     if out is not None:
         fig = pathway_figure(path, lang)
         written = [
