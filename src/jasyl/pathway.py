@@ -18,6 +18,11 @@ Method (annual energy balance, the same as :mod:`jasyl.macc`):
 
 The hourly planner (:func:`jasyl.plan`) can check chosen milestone years (``planner_years``): it is run
 with that year's CO2 cap and its capacities and cost are reported beside the annual-balance pathway.
+
+That is the ``balance`` engine. The ``planner`` engine (:func:`build_planner_pathway`,
+``build_pathway(engine="planner")``, the default of ``jasyl pathway``) solves the hourly planner at
+milestone years with that year's cap, demand and capital costs and interpolates the years in between;
+see docs/macc-and-pathway.md.
 """
 
 from __future__ import annotations

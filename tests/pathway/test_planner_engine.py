@@ -257,3 +257,21 @@ def test_cli_bad_engine_options_exit_2(
     captured = capsys.readouterr()
     assert words in captured.err and "Traceback" not in captured.err and captured.out == ""
     assert not out.exists()
+
+
+def test_report_section_names_its_engine(planner_path: Pathway) -> None:
+    from jasyl.i18n import translate
+    from jasyl.pathway import pathway_section
+
+    section = pathway_section(None, "ru", path=planner_path)
+    assert section["data"]["engine"] == "planner"
+    assert any("2031, 2035" in t for t in section["texts"])
+    assert translate("pathway.path.engine_hint", "ru") not in section["texts"]
+    # the balance engine (what the `jasyl plan` report uses) says so and points to the planner engine
+    from jasyl.macc import build_context
+    from jasyl.pathway import build_pathway as build
+
+    ctx = build_context(None)
+    balance = build(ctx.city, ctx.library, start_year=2026, ctx=ctx)
+    texts = pathway_section(None, "kk", library=ctx.library, path=balance)["texts"]
+    assert translate("pathway.path.engine_hint", "kk") in texts
