@@ -539,6 +539,11 @@ def pathway_rows(path: Pathway, lang: str = "en", library: MeasureLibrary | None
     names = dict(path.names)
     if library is not None and path.engine == "balance":
         names.update({m.id: m.label(lang) for m in library.measures})
+    if path.engine == "planner":
+        from jasyl.report.labels import Labels  # the planner's technology names in kk/ru/en
+
+        labels = Labels(lang)
+        names.update({k: labels.tech(k) for k in path.units})
     rows = []
     for y in path.years:
         top = sorted(y.investment_by_measure_usd.items(), key=lambda kv: -kv[1])[:3]

@@ -216,7 +216,7 @@ def test_vintages_retire_after_lifetime_and_are_rebuilt() -> None:
     assert path2.years[-1].capacities["wind"] == pytest.approx(100.0)
 
 
-def test_cli_planner_engine_json(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_planner_engine_json(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
     args = [
         "pathway",
         "--engine",
@@ -229,10 +229,16 @@ def test_cli_planner_engine_json(capsys: pytest.CaptureFixture[str]) -> None:
         "2030:0.6,2035:0",
         "--format",
         "json",
+        "--out",
+        str(tmp_path / "p"),
     ]
     assert main(args) == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
+    out = tmp_path / "p"
+    assert json.loads((out / "pathway.json").read_text(encoding="utf-8")) == data
+    assert {p.name for p in out.iterdir()} == {"pathway.json", "pathway.csv", "pathway.svg", "pathway.png"}
+    assert "capacity:wind [MW]" in (out / "pathway.csv").read_text(encoding="utf-8").splitlines()[0]
     assert data["engine"] == "planner"
     marks = [y["year"] for y in data["years"] if y["milestone"]]
     assert marks == [2026, 2030, 2035]
@@ -264,6 +270,8 @@ def test_report_section_names_its_engine(planner_path: Pathway) -> None:
     from jasyl.pathway import pathway_section
 
     section = pathway_section(None, "ru", path=planner_path)
+    built = " ".join(row["built"] for row in section["rows"])
+    assert "Ветровая электростанция" in built  # the planner's technology names, translated
     assert section["data"]["engine"] == "planner"
     assert any("2031, 2035" in t for t in section["texts"])
     assert translate("pathway.path.engine_hint", "ru") not in section["texts"]
