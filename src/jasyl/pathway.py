@@ -51,6 +51,7 @@ __all__ = [
     "planner_milestone_years",
     "catalogue_for_year",
     "grow_inputs",
+    "with_floor",
     "capex_in_year",
     "planner_check_for",
     "pathway_figure",
@@ -773,6 +774,35 @@ def grow_inputs(inp: Any, factor: float) -> Any:
     )
 
 
+def with_floor(inp: Any, floor: dict[str, float]) -> Any:
+    """Planner inputs whose capacities are at least ``floor`` (technology -> MW, MWh or MW_th).
+
+    Uses the planner's lower bounds (``Generator.existing_mw``, ``Converter.min_mw``,
+    ``Storage.min_energy_mwh`` / ``min_power_mw``); the capital cost is still charged on the whole
+    capacity, a constant for the sunk part. Electric-vehicle shares have no lower bound in the planner's
+    inputs and are not floored.
+    """
+    from dataclasses import replace
+
+    if not any(v > 0 for v in floor.values()):
+        return inp
+    return replace(
+        inp,
+        generators=[replace(g, existing_mw=max(g.existing_mw, floor.get(g.name, 0.0))) for g in inp.generators],
+        converters=[replace(c, min_mw=max(c.min_mw, floor.get(c.name, 0.0))) for c in inp.converters],
+        storages=[
+            replace(
+                st,
+                min_energy_mwh=max(st.min_energy_mwh, floor.get(f"{st.name}_energy", 0.0)),
+                min_power_mw=max(st.min_power_mw, floor.get(f"{st.name}_power", 0.0))
+                if st.power_cost > 0
+                else st.min_power_mw,
+            )
+            for st in inp.storages
+        ],
+    )
+
+
 @dataclass(frozen=True)
 class _Design:
     """One solved (or today's) milestone design in pathway units."""
@@ -943,19 +973,12 @@ def build_planner_pathway(
         )
     }
     run = solve or (lambda inp: solve_inputs(inp, method=method))
-    for year in planner_milestone_years(start, target_y, milestones)[1:]:
-        say(f"pathway: hourly planner for {year} (CO2 cap {allowed[year]:,.0f} t) ...")
-        inp, _cat = inputs_for(year, allowed[year])
-        t0 = _dt.datetime.now()
-        result = run(inp)
-        seconds = (_dt.datetime.now() - t0).total_seconds()
-        designs[year] = _design_from_result(result, inp, seconds)
-        say(f"pathway: {year} solved in {seconds:.0f} s")
-
-    marks = sorted(designs)
+    marks = planner_milestone_years(start, target_y, milestones)
     vintages: list[Vintage] = []
     years: list[PathwayYear] = []
-    for year in range(start, target_y + 1):
+
+    def process(year: int) -> None:
+        """Interpolate, retire, build and account for one year (its milestones are solved)."""
         lo = max(m for m in marks if m <= year)
         hi = min(m for m in marks if m >= year)
         w = 0.0 if hi == lo else (year - lo) / (hi - lo)
@@ -1014,6 +1037,25 @@ def build_planner_pathway(
                 required_capacities={k: v for k, v in required.items() if v > 1e-9},
             )
         )
+
+    process(start)
+    for year in marks[1:]:
+        # units of earlier vintages that still stand in this milestone year are sunk: the design keeps them
+        floor: dict[str, float] = {}
+        for v in vintages:
+            if v.retire_year > year:
+                floor[v.measure] = floor.get(v.measure, 0.0) + v.units
+        say(f"pathway: hourly planner for {year} (CO2 cap {allowed[year]:,.0f} t) ...")
+        inp, _cat = inputs_for(year, allowed[year])
+        inp = with_floor(inp, floor)
+        t0 = _dt.datetime.now()
+        result = run(inp)
+        seconds = (_dt.datetime.now() - t0).total_seconds()
+        designs[year] = _design_from_result(result, inp, seconds)
+        say(f"pathway: {year} solved in {seconds:.0f} s")
+        for y in range(years[-1].year + 1, year + 1):
+            process(y)
+
     horizon = "the full year" if hours is None else f"the first {hours} hours of the year"
     notes = [
         "Energy-related CO2 of electricity, heat and road transport as the hourly planner counts it "

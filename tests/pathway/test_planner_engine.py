@@ -97,6 +97,12 @@ def test_capacity_never_disappears_before_end_of_life(planner_path: Pathway) -> 
             assert year.capacities.get(k, 0.0) >= units - 1e-6 * max(1.0, units), (year.year, k)
         for k, req in (year.required_capacities or {}).items():
             assert year.capacities.get(k, 0.0) >= req - 1e-6 * max(1.0, req), (year.year, k)
+        if year.milestone and year.year > planner_path.start_year:
+            # the optimiser kept what earlier vintages still provide (lower bounds; EV shares are not bounded)
+            for k, units in alive.items():
+                if not k.startswith("ev_"):
+                    req = (year.required_capacities or {}).get(k, 0.0)
+                    assert req >= units - 1e-4 * max(1.0, units), (year.year, k)
 
 
 def test_investment_is_build_times_that_years_capital_cost(planner_path: Pathway) -> None:
@@ -202,18 +208,27 @@ def test_vintages_retire_after_lifetime_and_are_rebuilt() -> None:
         if v.measure in lifetimes:
             assert v.retire_year == v.year_built + round(lifetimes[v.measure])
     assert [v.year_built for v in path.vintages if v.measure == "wind"] == [*range(2027, 2032), *range(2054, 2059)]
-    # a requirement that falls later does not retire units early
+    # a requirement that falls later does not retire units early; the surviving units are passed to the
+    # next milestone's optimiser as a lower bound (sunk capacity)
+    seen: dict[float, float] = {}
+
+    def falling(inp: Any) -> Any:
+        wind = next(g for g in inp.generators if g.name == "wind")
+        seen[inp.co2_target_t] = wind.existing_mw
+        return _fake_solve(100.0 if inp.co2_target_t > 0 else 40.0)(inp)
+
     path2 = build_planner_pathway(
         None,
         start_year=2026,
         target_year=2036,
         growth_per_year=0.0,
         hours=HOURS,
-        solve=lambda inp: _fake_solve(100.0 if inp.co2_target_t > 0 else 40.0)(inp),
+        solve=falling,
     )
     assert path2.years[-1].required_capacities is not None
     assert path2.years[-1].required_capacities["wind"] == pytest.approx(40.0)
     assert path2.years[-1].capacities["wind"] == pytest.approx(100.0)
+    assert sorted(seen.values()) == [pytest.approx(0.0), pytest.approx(100.0)]  # 2031: nothing yet; 2036: 100 MW
 
 
 def test_cli_planner_engine_json(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
