@@ -1063,11 +1063,11 @@ def build_planner_pathway(
         f"Milestone years {', '.join(str(m) for m in marks[1:])} solved with the hourly planner "
         f"(method {method}, {horizon}); the start year is today's system; years between milestones are "
         "linear interpolations of the milestone designs.",
-        "Demand grows from the inventory year (electricity, heat and vehicle fleet alike); capital costs of "
-        "PV, wind, batteries, heat pumps and EV premiums follow the measures library's 2030 costs. Efficiency "
-        "measures (insulation, LED, modal shift) are not in the planner: use --engine balance for those.",
-        "Capacity in service never falls below what earlier vintages still provide; a milestone design "
-        "smaller than the surviving units leaves them in service (sunk), it does not retire them early.",
+        "Demand grows from the inventory year (electricity, heat and vehicle fleet alike); capital costs "
+        "follow the measures library's 2030 costs where it gives one (PV, wind, batteries, EV premiums). "
+        "Efficiency measures (insulation, LED, modal shift) are not in the planner: use --engine balance for those.",
+        "Units of earlier vintages still standing at a milestone are lower bounds of its design (sunk); "
+        "capacity in service never falls below what earlier vintages still provide.",
     ]
     if not all(y.meets_target for y in years):
         short = [y.year for y in years if not y.meets_target]
