@@ -268,6 +268,8 @@ def test_cli_planner_engine_json(tmp_path: Any, capsys: pytest.CaptureFixture[st
         (["--engine", "planner", "--planner-method", "fast"], "--planner-method"),
         (["--engine", "planner", "--planner-hours", "5"], "--planner-hours"),
         (["--engine", "planner", "--planner-years", "2030"], "--planner-years"),
+        (["--engine", "planner", "--weather", "no/such/file.epw"], "weather file does not exist"),
+        (["--engine", "balance", "--weather", "no/such/file.epw"], "planner engine only"),
     ],
 )
 def test_cli_bad_engine_options_exit_2(

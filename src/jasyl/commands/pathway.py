@@ -140,6 +140,12 @@ def pathway_command(
             "between; balance: annual energy balance of the measures library (fast)",
         ),
     ] = "planner",
+    weather: Annotated[
+        Path | None,
+        typer.Option(
+            "--weather", help="Weather file for the planner engine (EPW, PVGIS, ERA5 or CSV; default synthetic)"
+        ),
+    ] = None,
     planner_method: Annotated[
         str, typer.Option("--planner-method", help="typical-days (default, ~30 s a milestone) or exact (~2 min)")
     ] = "typical-days",
@@ -158,6 +164,15 @@ def pathway_command(
     if planner_hours is not None and not 24 <= planner_hours <= 8760:
         raise InputError(
             f"planner hours {planner_hours} out of range", field="--planner-hours", fix="give 24 to 8760 (e.g. 168)"
+        )
+    if weather is not None and engine != "planner":
+        raise InputError("--weather is used by the planner engine only", field="--weather", fix="add --engine planner")
+    if weather is not None and not weather.is_file():
+        raise InputError(
+            "the weather file does not exist",
+            file=str(weather),
+            field="--weather",
+            fix="give the path of an EPW, PVGIS, ERA5 or CSV weather file",
         )
     library = load_measures(measures)
     city_obj = load_city(city)
@@ -178,6 +193,7 @@ def pathway_command(
                 city_obj,
                 library,
                 engine="planner",
+                weather=weather,
                 start_year=start,
                 target_year=target_year,
                 milestones=marks,
