@@ -300,3 +300,17 @@ def test_report_section_names_its_engine(planner_path: Pathway) -> None:
     balance = build(ctx.city, ctx.library, start_year=2026, ctx=ctx)
     texts = pathway_section(None, "kk", library=ctx.library, path=balance)["texts"]
     assert translate("pathway.path.engine_hint", "kk") in texts
+
+
+def test_weather_reaches_the_planner() -> None:
+    """A year without wind: the planner engine builds no wind and still meets the trajectory."""
+    from jasyl.city import load_city
+    from jasyl.profiles import build_profiles
+
+    city = load_city()
+    calm = build_profiles(city).weather.copy()
+    calm["wind_speed_m_s"] = 0.0
+    path = build_pathway(city, engine="planner", weather=calm, start_year=2026, target_year=2031, planner_hours=HOURS)
+    assert path.years[-1].capacities.get("wind", 0.0) == pytest.approx(0.0, abs=1e-6)
+    assert path.years[-1].capacities.get("pv_fixed", 0.0) + path.years[-1].capacities.get("pv_tracking", 0.0) > 1
+    assert all(y.meets_target for y in path.years)
