@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jasyl.errors import SchemaError
+from jasyl.finance import annuity
 from jasyl.provenance import Sourced
 
 __all__ = [
@@ -74,15 +75,6 @@ SUBSECTORS = (
     "agriculture_forestry_fishing",
     "on_road",
 )
-
-
-def annuity(rate: float, lifetime_years: float) -> float:
-    """Capital recovery factor ``r / (1 - (1 + r) ** -n)``: the share of an investment paid each year."""
-    if lifetime_years <= 0:
-        raise ValueError("lifetime must be positive")
-    if rate == 0:
-        return 1.0 / lifetime_years
-    return rate / (1.0 - (1.0 + rate) ** (-lifetime_years))
 
 
 class _Strict(BaseModel):

@@ -16,6 +16,7 @@ import numpy as np
 import yaml
 
 from jasyl.errors import SchemaError
+from jasyl.finance import annuity
 
 __all__ = [
     "Catalogue",
@@ -29,15 +30,6 @@ __all__ = [
 ]
 
 DEFAULT_PATH = "technologies.yaml"
-
-
-def annuity(rate: float, lifetime_years: float) -> float:
-    """Annuity factor: the share of an overnight investment paid each year over its lifetime."""
-    if lifetime_years <= 0:
-        raise ValueError("lifetime must be positive")
-    if rate == 0:
-        return 1.0 / lifetime_years
-    return rate / (1.0 - (1.0 + rate) ** (-lifetime_years))
 
 
 def cop_staffell_ashp(temp_air_c: np.ndarray, sink_temperature_c: float, min_cop: float = 1.0) -> np.ndarray:
