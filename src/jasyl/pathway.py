@@ -228,6 +228,41 @@ def _retire_year(year: int, lifetime: float) -> int:
     return year + max(1, round(lifetime))
 
 
+def _resolve_years(
+    city: City,
+    start_year: int | None,
+    target_year: int | None,
+    milestones: dict[int, float] | None,
+    growth_per_year: float | None,
+    default_growth: float,
+) -> tuple[int, int, dict[int, float], float]:
+    """Start year, target year, milestones and demand growth of a pathway, checked (both engines)."""
+    target_y = target_year if target_year is not None else city.target.target_year
+    start = start_year if start_year is not None else max(city.inventory_year, _dt.date.today().year)
+    if start_year is None and start >= target_y > city.inventory_year:
+        start = city.inventory_year  # the target year is this year or past: show the path from the inventory
+    if target_y <= start:
+        raise InputError(
+            f"target year {target_y} is not after the start year {start}",
+            field="--target-year",
+            fix="give a target year after the start year (Kazakhstan's national goal is 2060)",
+        )
+    if start < city.inventory_year - 50 or target_y > 2100:
+        raise InputError("years out of range", field="--start", fix="use years between the inventory year and 2100")
+    checked = dict(milestones or {})
+    for y in checked:
+        if not start < y <= target_y:
+            raise InputError(
+                f"milestone year {y} is outside {start + 1}-{target_y}",
+                field="--milestones",
+                fix="give milestone years after the start year and up to the target year",
+            )
+    growth = growth_per_year if growth_per_year is not None else default_growth
+    if not -0.2 < growth < 0.3:
+        raise InputError(f"demand growth {growth} a year is out of range", field="--growth", fix="e.g. 0.015 for 1.5 %")
+    return start, target_y, checked, growth
+
+
 def build_pathway(
     city: City | str | None = None,
     library: MeasureLibrary | None = None,
@@ -271,29 +306,9 @@ def build_pathway(
     ctx = ctx or build_context(city, library)
     lib = ctx.library
     macc = macc or compute_macc(ctx=ctx)
-    target_y = target_year if target_year is not None else city.target.target_year
-    start = start_year if start_year is not None else max(city.inventory_year, _dt.date.today().year)
-    if start_year is None and start >= target_y > city.inventory_year:
-        start = city.inventory_year  # the target year is this year or past: show the path from the inventory
-    if target_y <= start:
-        raise InputError(
-            f"target year {target_y} is not after the start year {start}",
-            field="--target-year",
-            fix="give a target year after the start year (Kazakhstan's national goal is 2060)",
-        )
-    if start < city.inventory_year - 50 or target_y > 2100:
-        raise InputError("years out of range", field="--start", fix="use years between the inventory year and 2100")
-    milestones = dict(milestones or {})
-    for y in milestones:
-        if not start < y <= target_y:
-            raise InputError(
-                f"milestone year {y} is outside {start + 1}-{target_y}",
-                field="--milestones",
-                fix="give milestone years after the start year and up to the target year",
-            )
-    growth = growth_per_year if growth_per_year is not None else lib.pathway.demand_growth_per_year.value
-    if not -0.2 < growth < 0.3:
-        raise InputError(f"demand growth {growth} a year is out of range", field="--growth", fix="e.g. 0.015 for 1.5 %")
+    start, target_y, milestones, growth = _resolve_years(
+        city, start_year, target_year, milestones, growth_per_year, lib.pathway.demand_growth_per_year.value
+    )
     ref_year, curve_year = lib.pathway.cost_reference_year, lib.pathway.cost_curve_year
     rollout = max(lib.pathway.rollout_years.value, 1.0)
 
@@ -917,29 +932,9 @@ def build_planner_pathway(
         from jasyl.measures import load_measures
 
         library = load_measures()
-    target_y = target_year if target_year is not None else city.target.target_year
-    start = start_year if start_year is not None else max(city.inventory_year, _dt.date.today().year)
-    if start_year is None and start >= target_y > city.inventory_year:
-        start = city.inventory_year
-    if target_y <= start:
-        raise InputError(
-            f"target year {target_y} is not after the start year {start}",
-            field="--target-year",
-            fix="give a target year after the start year (Kazakhstan's national goal is 2060)",
-        )
-    if start < city.inventory_year - 50 or target_y > 2100:
-        raise InputError("years out of range", field="--start", fix="use years between the inventory year and 2100")
-    milestones = dict(milestones or {})
-    for y in milestones:
-        if not start < y <= target_y:
-            raise InputError(
-                f"milestone year {y} is outside {start + 1}-{target_y}",
-                field="--milestones",
-                fix="give milestone years after the start year and up to the target year",
-            )
-    growth = growth_per_year if growth_per_year is not None else library.pathway.demand_growth_per_year.value
-    if not -0.2 < growth < 0.3:
-        raise InputError(f"demand growth {growth} a year is out of range", field="--growth", fix="e.g. 0.015 for 1.5 %")
+    start, target_y, milestones, growth = _resolve_years(
+        city, start_year, target_year, milestones, growth_per_year, library.pathway.demand_growth_per_year.value
+    )
     if hours is not None and not 24 <= hours <= 8760:
         raise InputError(
             f"planner hours {hours} out of range", field="--planner-hours", fix="give 24 to 8760 hours (e.g. 168)"
