@@ -19,12 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jasyl.errors import InputError, SchemaError
 from jasyl.provenance import Sourced
 from jasyl.units import UNITS, dimension_of
+from jasyl.yamlfile import parse_yaml_mapping
 
 __all__ = [
     "Figure",
@@ -507,21 +507,12 @@ def _model_in(annotation: Any) -> Any:
 
 def parse_city(text: str, label: str = "<city>") -> City:
     """Parse and validate city YAML text; errors name ``label`` (the file) and the field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SchemaError(
-            f"broken YAML{where}: {problem}", file=label, fix="check indentation, colons and quotes there"
-        ) from None
-    if not isinstance(data, dict):
-        raise SchemaError(
-            "expected a YAML mapping of fields (name, country, location, population, ...)",
-            file=label,
-            fix="see docs/city-format.md",
-        )
+    data = parse_yaml_mapping(
+        text,
+        label,
+        expected="of fields (name, country, location, population, ...)",
+        fix="see docs/city-format.md",
+    )
     try:
         city = City.model_validate(data)
     except ValidationError as exc:

@@ -22,12 +22,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jasyl.errors import SchemaError
 from jasyl.finance import annuity
 from jasyl.provenance import Sourced
+from jasyl.yamlfile import parse_yaml_mapping
 
 __all__ = [
     "Num",
@@ -506,21 +506,12 @@ def parse_measures(
     text: str, label: str = "<measures>", *, use_catalogue: bool = True, override_prices: bool = False
 ) -> MeasureLibrary:
     """Parse and validate measures YAML; errors name ``label``, the measure and the field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SchemaError(
-            f"broken YAML{where}: {problem}", file=label, fix="check indentation, colons and quotes"
-        ) from None
-    if not isinstance(data, dict):
-        raise SchemaError(
-            "expected a YAML mapping with discount_rate, prices and measures",
-            file=label,
-            fix="see docs/macc-and-pathway.md (or copy the embedded jasyl/data/measures.yaml)",
-        )
+    data = parse_yaml_mapping(
+        text,
+        label,
+        expected="with discount_rate, prices and measures",
+        fix="see docs/macc-and-pathway.md (or copy the embedded jasyl/data/measures.yaml)",
+    )
     try:
         lib = MeasureLibrary.model_validate(data)
     except ValidationError as exc:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from jasyl.errors import SchemaError
 from jasyl.finance import annuity
+from jasyl.yamlfile import parse_yaml_mapping
 
 __all__ = [
     "Catalogue",
@@ -231,12 +231,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             raise SchemaError("file not found", file=p, fix="give the path of a technology catalogue YAML")
         text = p.read_text(encoding="utf-8")
         file = str(p)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SchemaError(f"not valid YAML: {exc}", file=file) from None
-    if not isinstance(raw, dict):
-        raise SchemaError("expected a mapping at top level", file=file)
+    raw = parse_yaml_mapping(
+        text, file, expected="of catalogue sections (grid, generators, ...)", fix="see jasyl/data/technologies.yaml"
+    )
 
     def num(d: dict[str, Any], key: str, where: str) -> float:
         return _value(_require(d, key, where, file), f"{where}.{key}" if where else key, file)

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from jasyl.errors import SchemaError
+from jasyl.yamlfile import parse_yaml
 
 __all__ = ["MonthlyNormals", "load_normals", "parse_normals", "konaev_normals", "KONAEV_NORMALS_FILE"]
 
@@ -112,11 +113,10 @@ def load_normals(path: str | Path) -> MonthlyNormals:
     """Read and validate a normals YAML file."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise SchemaError(f"cannot read the normals file: {exc}", file=p) from None
-    except yaml.YAMLError as exc:
-        raise SchemaError(f"not valid YAML: {exc}", file=p) from None
+    data = parse_yaml(text, str(p))
     return parse_normals(data, p)
 
 
