@@ -123,6 +123,9 @@ class Catalogue:
     district_network_loss_fraction: float
     vehicles: dict[str, VehicleTech]
     source_path: str = ""
+    #: efficiency (heat out / fuel in) of the city's own boiler houses, when its city file gives them;
+    #: None -> ``heat_efficiency[district_heat_fuel]``
+    district_boiler_efficiency: float | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- annualised costs

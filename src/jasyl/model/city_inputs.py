@@ -18,7 +18,7 @@ Firewood CO2 is biogenic and not counted (GPC). Existing fuel-burning capacity e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +186,7 @@ def inputs_from_profiles(
     fossil: list[FossilSupply] = []
     fuel = cat.district_heat_fuel
     if heat_dh.sum() > 0:
-        eff = cat.heat_efficiency[fuel]
+        eff = cat.district_boiler_efficiency or cat.heat_efficiency[fuel]
         fossil.append(FossilSupply("district_boilers", "heat_district",
                                    cost_per_mwh=cat.fuel_price_usd_per_mwh[fuel] / eff,
                                    co2_per_mwh=cat.fuel_emission_factor_t_per_mwh[fuel] / eff,
@@ -296,5 +296,42 @@ def inputs_from_city(city: Any = None, weather: Any = None, *, options: PlanOpti
     temp = getattr(prof, "temp_air_c", None)
     if temp is None:
         temp = prof.weather["temp_air_c"]
+    cat = catalogue or load_catalogue(options.catalogue_path if options else None)
+    cat = with_city_boiler_houses(cat, c, fe)
     return inputs_from_profiles(prof.supply, prof.demand, np.asarray(temp, dtype=float), fe,
-                                catalogue=catalogue, options=options, city=str(c.name))
+                                catalogue=cat, options=options, city=str(c.name))
+
+
+def with_city_boiler_houses(cat: Catalogue, city: Any, final_energy: pd.DataFrame) -> Catalogue:
+    """The catalogue with the district-heat fuel, boiler efficiency and network loss of the city's own
+    boiler houses (``local_supply.boiler_houses`` with ``fuel_use`` and ``heat_output``), so that the
+    planner's "CO2 today" rests on the same data as the inventory. Without such data: unchanged."""
+    from jasyl.factors import amount_to_mwh
+
+    houses = [h for h in city.local_supply.boiler_houses if h.heat_output is not None]
+    if not houses:
+        return cat
+    fuel_by_carrier: dict[str, float] = {}
+    heat_out = 0.0
+    for i, h in enumerate(houses):
+        where = f"local_supply.boiler_houses[{i}]"
+        mwh = amount_to_mwh(h.fuel, h.fuel_use.value, h.fuel_use.unit or "", where=f"{where}.fuel_use")
+        fuel_by_carrier[h.fuel] = fuel_by_carrier.get(h.fuel, 0.0) + mwh
+        heat_out += amount_to_mwh("district_heat", h.heat_output.value, h.heat_output.unit or "MWh",
+                                  where=f"{where}.heat_output")
+    fuel_mwh = sum(fuel_by_carrier.values())
+    delivered = float(final_energy.loc[final_energy["carrier"] == "district_heat", "energy_mwh"].sum())
+    fuel = max(fuel_by_carrier, key=lambda k: fuel_by_carrier[k])
+    if fuel_mwh <= 0 or heat_out <= 0 or fuel not in cat.fuel_price_usd_per_mwh:
+        return cat
+    efficiency = heat_out / fuel_mwh
+    loss = 1.0 - delivered / heat_out if delivered > 0 else cat.district_network_loss_fraction
+    if not (0.3 <= efficiency <= 1.1 and 0.0 <= loss < 0.5):
+        raise InputError(
+            f"boiler houses give {heat_out:,.0f} MWh of heat from {fuel_mwh:,.0f} MWh of fuel "
+            f"(efficiency {efficiency:.2f}) for {delivered:,.0f} MWh delivered (network loss {loss:.0%})",
+            file=getattr(city, "source_file", None), field="local_supply.boiler_houses",
+            fix="check fuel_use and heat_output: efficiency should be 0.3-1.1 and network loss 0-50 %",
+        )
+    return replace(cat, district_heat_fuel=fuel, district_boiler_efficiency=efficiency,
+                   district_network_loss_fraction=loss)
