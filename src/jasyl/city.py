@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jasyl.errors import InputError, SchemaError
-from jasyl.provenance import Sourced
+from jasyl.provenance import Sourced, unsourced_paths
 from jasyl.units import UNITS, dimension_of
 from jasyl.yamlfile import parse_yaml_mapping
 
@@ -382,21 +382,7 @@ class City(_Strict):
 
     def unsourced_figures(self) -> list[str]:
         """Dotted paths of numbers that carry neither a source nor an estimate note."""
-        found: list[str] = []
-
-        def walk(obj: Any, path: str) -> None:
-            if isinstance(obj, Figure):
-                if not obj.sourced:
-                    found.append(path)
-            elif isinstance(obj, BaseModel):
-                for name in type(obj).model_fields:
-                    walk(getattr(obj, name), f"{path}.{name}" if path else name)
-            elif isinstance(obj, list):
-                for i, item in enumerate(obj):
-                    walk(item, f"{path}[{i}]")
-
-        walk(self, "")
-        return found
+        return unsourced_paths(self)
 
 
 def _check_choice(value: str, choices: Iterable[str], what: str) -> str:

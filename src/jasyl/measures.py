@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from jasyl.errors import SchemaError
 from jasyl.finance import annuity
-from jasyl.provenance import Sourced
+from jasyl.provenance import Sourced, unsourced_paths
 from jasyl.yamlfile import parse_yaml_mapping
 
 __all__ = [
@@ -347,24 +347,7 @@ class MeasureLibrary(_Strict):
 
     def unsourced(self) -> list[str]:
         """Dotted paths of numbers without a source or estimate."""
-        found: list[str] = []
-
-        def walk(obj: Any, path: str) -> None:
-            if isinstance(obj, Num):
-                if not obj.sourced:
-                    found.append(path)
-            elif isinstance(obj, BaseModel):
-                for name in type(obj).model_fields:
-                    walk(getattr(obj, name), f"{path}.{name}" if path else name)
-            elif isinstance(obj, list):
-                for i, item in enumerate(obj):
-                    walk(item, f"{path}[{i}]")
-            elif isinstance(obj, dict):
-                for k, item in obj.items():
-                    walk(item, f"{path}.{k}")
-
-        walk(self, "")
-        return found
+        return unsourced_paths(self)
 
 
 # ------------------------------------------------------------------------------------------- loading

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-__all__ = ["Sourced"]
+__all__ = ["Sourced", "unsourced_paths"]
 
 
 class Sourced(BaseModel):
@@ -54,3 +54,21 @@ class Sourced(BaseModel):
         if self.estimate:
             return "estimate: " + self.estimate
         return "no source given"
+
+
+def unsourced_paths(obj: Any, path: str = "") -> list[str]:
+    """Dotted paths (``stationary_energy.residential[0].amount``) of figures in ``obj`` that carry
+    neither a source nor an estimate; walks pydantic models, lists and dicts."""
+    if isinstance(obj, Sourced):
+        return [] if obj.sourced else [path]
+    found: list[str] = []
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            found += unsourced_paths(getattr(obj, name), f"{path}.{name}" if path else name)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            found += unsourced_paths(item, f"{path}[{i}]")
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            found += unsourced_paths(item, f"{path}.{key}")
+    return found
