@@ -132,3 +132,10 @@ def test_transport_activity_gives_vehicle_km_and_energy() -> None:
     car = energy[energy["sector"] == "transport"].iloc[0]
     assert car["vkm"] == 100_000
     assert car["energy_mwh"] == pytest.approx(10_000 * 0.84 * 43.0 / 3600)
+
+
+def test_bare_numbers_are_listed_as_unsourced() -> None:
+    text = SMALL_CITY.replace("population: {value: 1000, source: test, year: 2024}", "population: 1000")
+    city = parse_city(text, "bare.yaml")
+    assert city.unsourced_figures() == ["population"]
+    assert compute_inventory(city).to_dict()["unsourced_figures"] == ["population"]
