@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run   - install into .venv, then run the main job on the embedded Konaev default
-#   make test  - install into .venv, then ruff, mypy and the whole pytest suite
+#   make test  - install into .venv, then ruff, the import-linter contracts, mypy and the whole pytest suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,6 +22,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

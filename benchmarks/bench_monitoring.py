@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 
 from jasyl.monitoring.demo import write_synthetic_csv
 from jasyl.monitoring.ingest import ingest_file
-from jasyl.monitoring.models import Alert, Measurement
-from jasyl.monitoring.store import init_store
+from jasyl.monitoring.setup import init_monitoring
+from jasyl.store.models import Alert, Measurement
 
 
 def run(rows: int, db_url: str | None, alerts: bool, workdir: Path) -> dict[str, float]:
@@ -32,7 +32,7 @@ def run(rows: int, db_url: str | None, alerts: bool, workdir: Path) -> dict[str,
     n = write_synthetic_csv(csv_path, rows)
     gen_s = time.perf_counter() - t
     url = db_url or f"sqlite:///{workdir / 'soak.sqlite'}"
-    engine = init_store(url, demo=False)
+    engine = init_monitoring(url, demo=False)
     t = time.perf_counter()
     first = ingest_file(engine, csv_path, "csv", evaluate_alerts=alerts)
     first_s = time.perf_counter() - t

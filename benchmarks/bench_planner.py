@@ -25,15 +25,15 @@ from typing import Any
 
 def _inputs(case: str, hours: int | None) -> Any:
     if case == "konaev":
-        from jasyl.model.api import plan_inputs
+        from jasyl.planning import plan_inputs
 
         inp = plan_inputs(None, None, 0.0)
     else:
-        from jasyl.model.city_inputs import PlanOptions, inputs_from_profiles
+        from jasyl.model.city_inputs import InputOptions, inputs_from_profiles
         from jasyl.model.synthetic import synthetic_case
 
         sup, dem, temp, fe = synthetic_case(8760)
-        inp = inputs_from_profiles(sup, dem, temp, fe, options=PlanOptions(target_co2_t=0.0), city="synthetic")
+        inp = inputs_from_profiles(sup, dem, temp, fe, options=InputOptions(target_co2_t=0.0), city="synthetic")
     return inp.subset(0, hours) if hours else inp
 
 

@@ -20,7 +20,7 @@ NORMALS_YAML = ROOT / "src" / "jasyl" / "data" / "weather" / "konaev_normals.yam
 
 
 def test_contract_and_speed() -> None:
-    build_profiles(None)  # warm the imports
+    build_profiles(load_city())  # warm the imports
     city = load_city()
     start = time.perf_counter()
     p = build_profiles(city, seed=4242)  # a new seed: the synthetic year is not cached
@@ -38,10 +38,10 @@ def test_contract_and_speed() -> None:
 
 
 def test_real_weather_frame_and_path(tmp_path: Path) -> None:
-    base = build_profiles(None)
+    base = build_profiles(load_city())
     path = tmp_path / "w.csv"
     path.write_text(to_csv_text(base.weather), encoding="utf-8")
-    from_path = build_profiles(None, path)
+    from_path = build_profiles(load_city(), path)
     assert from_path.synthetic  # the CSV carries '# synthetic: true'
     assert from_path.summary["weather_source"] == base.summary["weather_source"]
     assert from_path.summary["ghi_kwh_per_m2"] == pytest.approx(base.summary["ghi_kwh_per_m2"], rel=1e-3)
@@ -56,24 +56,24 @@ def test_city_file_normals(tmp_path: Path) -> None:
     city_file = tmp_path / "town.yaml"
     city_file.write_text(KONAEV_YAML.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(InputError) as info:
-        build_profiles(str(city_file))
+        build_profiles(load_city(str(city_file)))
     assert info.value.field == "weather_normals"
     (tmp_path / "normals").mkdir()
     (tmp_path / "normals" / "n.yaml").write_text(NORMALS_YAML.read_text(encoding="utf-8"), encoding="utf-8")
     city_file.write_text(
         KONAEV_YAML.read_text(encoding="utf-8") + "\nweather_normals: normals/n.yaml\n", encoding="utf-8"
     )
-    p = build_profiles(str(city_file))
+    p = build_profiles(load_city(str(city_file)))
     assert p.synthetic and p.summary["ghi_kwh_per_m2"] == pytest.approx(1499, abs=15)
     city_file.write_text(
         KONAEV_YAML.read_text(encoding="utf-8") + "\nweather_normals: missing.yaml\n", encoding="utf-8"
     )
     with pytest.raises(InputError, match="does not exist"):
-        build_profiles(str(city_file))
+        build_profiles(load_city(str(city_file)))
 
 
 def test_konaev_summary_in_line_with_published() -> None:
-    s = build_profiles(None).summary
+    s = build_profiles(load_city()).summary
     assert 1300 <= s["ghi_kwh_per_m2"] <= 1800  # Ministry of Energy: south Kazakhstan
     assert 1300 <= s["pv_specific_yield_kwh_per_kwp"] <= 1600
     assert 0.33 <= s["wind_capacity_factor"] <= 0.43

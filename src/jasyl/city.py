@@ -24,6 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from jasyl.errors import InputError, SchemaError
 from jasyl.provenance import Sourced, unsourced_paths
 from jasyl.units import UNITS, dimension_of
+from jasyl.vocabulary import CARRIER_ALIASES, CARRIERS, STATIONARY_SUBSECTORS, VEHICLE_CLASSES, normalise_carrier
+from jasyl.vocabulary import FUELS as BURNT_FUELS
+from jasyl.vocabulary import VEHICLE_FUELS as VOCAB_VEHICLE_FUELS
 from jasyl.yamlfile import parse_yaml_mapping
 
 __all__ = [
@@ -42,37 +45,10 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-#: fuels and carriers a city file may name (the factor catalogue has an entry for each)
-FUELS: tuple[str, ...] = (
-    "coal",
-    "lignite",
-    "anthracite",
-    "natural_gas",
-    "cng",
-    "lpg",
-    "fuel_oil",
-    "diesel",
-    "gasoline",
-    "firewood",
-    "grid_electricity",
-    "district_heat",
-)
-VEHICLE_FUELS: tuple[str, ...] = ("gasoline", "diesel", "lpg", "cng", "electricity")
-STATIONARY_SUBSECTORS: tuple[str, ...] = (
-    "residential",
-    "commercial_institutional",
-    "manufacturing_construction",
-    "agriculture_forestry_fishing",
-)
-VEHICLE_CLASSES: tuple[str, ...] = (
-    "passenger_car",
-    "taxi",
-    "motorcycle",
-    "bus",
-    "minibus",
-    "light_truck",
-    "heavy_truck",
-)
+#: fuels and carriers a city file may name (the factor catalogue has an entry for each): see jasyl.vocabulary
+FUELS: tuple[str, ...] = CARRIERS
+#: vehicle fuels as a city file may write them (``electricity`` is read as ``grid_electricity``)
+VEHICLE_FUELS: tuple[str, ...] = (*VOCAB_VEHICLE_FUELS, *CARRIER_ALIASES)
 WASTEWATER_PATHWAYS: tuple[str, ...] = (
     "centralised_aerobic_well_managed",
     "centralised_aerobic_overloaded",
@@ -177,7 +153,7 @@ class VehicleFleet(_Strict):
     @field_validator("fuel")
     @classmethod
     def _fuel(cls, value: str) -> str:
-        return _check_choice(value, VEHICLE_FUELS, "vehicle fuel")
+        return normalise_carrier(_check_choice(value, VEHICLE_FUELS, "vehicle fuel"))
 
     @field_validator("vehicles", "annual_km_per_vehicle", "consumption", "fuel_use")
     @classmethod
@@ -269,7 +245,7 @@ class BoilerHouse(_Strict):
     @field_validator("fuel")
     @classmethod
     def _fuel(cls, value: str) -> str:
-        return _check_choice(value, tuple(f for f in FUELS if f not in ("grid_electricity", "district_heat")), "fuel")
+        return _check_choice(value, BURNT_FUELS, "fuel")
 
     @field_validator("fuel_use", "heat_output", "capacity_mw_th")
     @classmethod
@@ -416,11 +392,11 @@ def _resolve(name_or_path: str | Path | None) -> tuple[str, str]:
         raise InputError(
             "file not found",
             file=path,
-            field="--city",
+            field="city",
             fix=f"give the path of a city YAML file or one of the embedded cities: {', '.join(embedded_cities())}",
         )
     if path.is_dir():
-        raise InputError("is a directory, not a city file", file=path, field="--city", fix="give a .yaml file")
+        raise InputError("is a directory, not a city file", file=path, field="city", fix="give a .yaml file")
     try:
         return str(path), path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

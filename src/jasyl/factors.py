@@ -15,20 +15,20 @@ import yaml
 
 from jasyl.errors import InputError
 from jasyl.units import convert, dimension_of
+from jasyl.vocabulary import SECONDARY_CARRIERS as VOCAB_SECONDARY
 
 __all__ = [
     "FuelFactors",
     "fuels",
     "gwp",
     "gwp_sets",
-    "default_gwp",
     "country_factors",
     "amount_to_mwh",
     "GWP_DEFAULT",
 ]
 
 GWP_DEFAULT = "AR5"
-SECONDARY_CARRIERS = ("grid_electricity", "district_heat", "electricity")
+SECONDARY_CARRIERS = tuple(sorted(VOCAB_SECONDARY))  # given in energy units only (jasyl.vocabulary)
 
 
 def _read(name: str) -> Any:
@@ -89,15 +89,11 @@ def gwp_sets() -> dict[str, dict[str, Any]]:
     return dict(_read("gwp.yaml")["sets"])
 
 
-def default_gwp() -> str:
-    return str(_read("gwp.yaml")["default"])
-
-
 def gwp(name: str = GWP_DEFAULT) -> dict[str, float]:
     """GWP100 values of one set: ``{"co2": 1, "ch4": 28, "n2o": 265}`` for AR5."""
     sets = gwp_sets()
     if name not in sets:
-        raise InputError(f"unknown GWP set '{name}'", field="--gwp", fix=f"use one of {', '.join(sets)}")
+        raise InputError(f"unknown GWP set '{name}'", field="gwp_set", fix=f"use one of {', '.join(sets)}")
     spec = sets[name]
     return {"co2": float(spec["co2"]), "ch4": float(spec["ch4"]), "n2o": float(spec["n2o"])}
 

@@ -138,14 +138,14 @@ def _fleet_energy_mwh(fleet: VehicleFleet, where: str) -> tuple[float, float]:
                 "annual_km_per_vehicle must be in km", field=f"{where}.annual_km_per_vehicle", fix="unit: km"
             )
         vkm = vehicles * km
-    carrier = "grid_electricity" if fleet.fuel == "electricity" else fleet.fuel
+    carrier = fleet.fuel  # "electricity" in a city file is read as grid_electricity (jasyl.vocabulary)
     if fleet.fuel_use is not None:
         unit = fleet.fuel_use.unit or ""
         return amount_to_mwh(carrier, fleet.fuel_use.value, unit, where=f"{where}.fuel_use"), vkm
     assert fleet.consumption is not None and fleet.consumption.unit is not None
     amount_unit = fleet.consumption.unit.split("/")[0]
     amount = vkm * fleet.consumption.value / 100.0
-    if fleet.fuel == "electricity" and dimension_of(amount_unit) != "energy":
+    if carrier == "grid_electricity" and dimension_of(amount_unit) != "energy":
         raise InputError(
             "electric vehicles' consumption must be in kWh/100km", field=f"{where}.consumption", fix="unit: kWh/100km"
         )
@@ -181,7 +181,7 @@ def final_energy(city: City) -> pd.DataFrame:
             {
                 "sector": "transport",
                 "subsector": "on_road",
-                "carrier": "grid_electricity" if fleet.fuel == "electricity" else fleet.fuel,
+                "carrier": fleet.fuel,
                 "vehicle_class": fleet.vehicle_class,
                 "public_transport": fleet.public_transport,
                 "energy_mwh": energy,

@@ -27,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from jasyl.errors import SchemaError
 from jasyl.finance import annuity
 from jasyl.provenance import Sourced, unsourced_paths
+from jasyl.technologies import Catalogue, load_catalogue
+from jasyl.vocabulary import CARRIERS, EFFECT_KINDS, MEASURE_CATEGORIES, MEASURE_SUBSECTORS
 from jasyl.yamlfile import parse_yaml_mapping
 
 __all__ = [
@@ -42,39 +44,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-CATEGORIES = ("buildings", "heat", "transport", "industry", "supply", "other")
-EFFECT_KINDS = (
-    "scale",
-    "absolute",
-    "switch",
-    "district_heat_electric",
-    "district_heat_losses",
-    "generation",
-    "storage",
-    "green_power",
-)
+CATEGORIES = MEASURE_CATEGORIES
 #: carriers a measure may address (those of jasyl.inventory.final_energy)
-CARRIERS = (
-    "coal",
-    "lignite",
-    "anthracite",
-    "natural_gas",
-    "cng",
-    "lpg",
-    "fuel_oil",
-    "diesel",
-    "gasoline",
-    "firewood",
-    "grid_electricity",
-    "district_heat",
-)
-SUBSECTORS = (
-    "residential",
-    "commercial_institutional",
-    "manufacturing_construction",
-    "agriculture_forestry_fishing",
-    "on_road",
-)
+SUBSECTORS = MEASURE_SUBSECTORS
 
 
 class _Strict(BaseModel):
@@ -394,12 +366,8 @@ def _schema_error(exc: ValidationError, label: str, data: Any) -> SchemaError:
     )
 
 
-def _catalogue() -> Any:
-    """The planner's technology catalogue, or None when it is not available."""
-    try:
-        from jasyl.model.catalogue import load_catalogue
-    except ImportError:
-        return None
+def _catalogue() -> Catalogue | None:
+    """The planner's technology catalogue, or None when it cannot be read."""
     try:
         return load_catalogue()
     except Exception:  # noqa: BLE001 - the catalogue is optional here; the measures file has its own values
@@ -510,9 +478,9 @@ def load_measures(path: str | Path | None = None, *, use_catalogue: bool = True)
         return parse_measures(text, "<embedded>/measures.yaml", use_catalogue=use_catalogue, override_prices=True)
     p = Path(path)
     if not p.exists():
-        raise SchemaError("file not found", file=p, field="--measures", fix="give the path of a measures YAML file")
+        raise SchemaError("file not found", file=p, field="measures", fix="give the path of a measures YAML file")
     if p.is_dir():
-        raise SchemaError("is a directory, not a measures file", file=p, field="--measures", fix="give a .yaml file")
+        raise SchemaError("is a directory, not a measures file", file=p, field="measures", fix="give a .yaml file")
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:

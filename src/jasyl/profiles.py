@@ -1,6 +1,6 @@
 """Hourly supply and demand profiles of a city for one weather year.
 
-``build_profiles(city, weather=None) -> HourlyProfiles`` (docs/architecture.md). Without a weather
+``build_profiles(city, weather=None) -> HourlyProfiles``. Without a weather
 table the SYNTHETIC calibrated year for the city's coordinates and climate normals is used.
 """
 
@@ -14,7 +14,18 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from jasyl.city import City
+from jasyl.demand import build_demand
 from jasyl.errors import InputError
+from jasyl.inventory import final_energy
+from jasyl.supply import (
+    ROOFTOP,
+    TRACKING,
+    UTILITY_FIXED,
+    optimal_tilt_deg,
+    pv_capacity_factor,
+    wind_capacity_factor,
+)
 from jasyl.weather import (
     DEFAULT_SEED,
     WEATHER_COLUMNS,
@@ -55,7 +66,7 @@ class HourlyProfiles:
         return bool(self.weather.attrs.get("synthetic", False))
 
 
-def normals_for_city(city: Any) -> MonthlyNormals:
+def normals_for_city(city: City) -> MonthlyNormals:
     """The climate normals of ``city``: its ``weather_normals`` file, else the embedded
     ``data/weather/<slug>_normals.yaml`` of an embedded city."""
     ref = getattr(city, "weather_normals", None)
@@ -94,27 +105,19 @@ def normals_for_city(city: Any) -> MonthlyNormals:
     )
 
 
-def _load_city(city: Any) -> Any:
-    if isinstance(city, str | Path) or city is None:
-        from jasyl.city import load_city
-
-        return load_city(city)
-    return city
-
-
 def build_profiles(
-    city: Any, weather: pd.DataFrame | str | Path | None = None, *, seed: int = DEFAULT_SEED
+    city: City,
+    weather: pd.DataFrame | str | Path | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    energy: pd.DataFrame | None = None,
 ) -> HourlyProfiles:
     """Hourly supply capacity factors and demand (MW) of ``city`` for ``weather``.
 
-    ``city`` is a :class:`jasyl.city.City` (or a name/path for :func:`jasyl.city.load_city`);
-    ``weather`` a Weather table, a weather file path, or ``None`` for the SYNTHETIC year.
+    ``city`` is a loaded :class:`jasyl.city.City`; ``weather`` a Weather table, a weather file path, or
+    ``None`` for the SYNTHETIC year; ``energy`` the city's :func:`jasyl.inventory.final_energy` when the
+    caller has it already.
     """
-    from jasyl.demand import build_demand
-    from jasyl.inventory import final_energy
-    from jasyl.supply import ROOFTOP, TRACKING, UTILITY_FIXED, pv_capacity_factor, wind_capacity_factor
-
-    city = _load_city(city)
     loc = city.location
     table: pd.DataFrame
     if weather is None:
@@ -144,7 +147,7 @@ def build_profiles(
         },
         index=table.index,
     )
-    fe = final_energy(city)
+    fe = final_energy(city) if energy is None else energy
     demand = build_demand(fe, table, loc.timezone)
     profiles = HourlyProfiles(
         supply=supply,
@@ -159,8 +162,6 @@ def build_profiles(
 
 def summarize(p: HourlyProfiles, final_energy: pd.DataFrame) -> dict[str, Any]:
     """Annual figures of the profiles (the JSON of ``jasyl profiles``)."""
-    from jasyl.supply import optimal_tilt_deg
-
     w = p.weather
     a = w.attrs
     d = p.demand

@@ -39,8 +39,11 @@ UNITS: dict[str, tuple[str, Dimension]] = {
 
 @cache
 def registry() -> pint.UnitRegistry:
-    """The shared pint registry."""
-    return pint.UnitRegistry()
+    """The one pint registry of jasyl (activity units of city files and monitoring units alike)."""
+    reg: pint.UnitRegistry = pint.UnitRegistry()
+    reg.define("ppb = 1e-9 = parts_per_billion")
+    reg.define("pH_unit = [] = pH")
+    return reg
 
 
 def dimension_of(unit: str) -> Dimension:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jasyl.model.city_inputs import PlanOptions, inputs_from_profiles
+from jasyl.model.city_inputs import InputOptions, inputs_from_profiles
 from jasyl.model.inputs import Generator, PlanInputs, Storage
 from jasyl.model.synthetic import synthetic_case
 
@@ -20,7 +20,7 @@ def make_inputs(synthetic_year):
 
     def make(hours: tuple[int, int] = (120, 192), **options) -> PlanInputs:
         sup, dem, temp, fe = synthetic_year
-        inp = inputs_from_profiles(sup, dem, temp, fe, options=PlanOptions(**options), city="synthetic")
+        inp = inputs_from_profiles(sup, dem, temp, fe, options=InputOptions(**options), city="synthetic")
         return inp.subset(*hours)
 
     return make

@@ -9,7 +9,7 @@ import yaml
 from jasyl.errors import SchemaError
 from jasyl.model.aggregate import aggregate_inputs
 from jasyl.model.api import solve_inputs
-from jasyl.model.catalogue import annuity, cop_staffell_ashp, load_catalogue
+from jasyl.technologies import annuity, cop_staffell_ashp, load_catalogue
 
 
 def test_typical_days_design_meets_every_hour_and_costs_no_less_than_exact(make_inputs):

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from jasyl.monitoring.alerts import Rule, evaluate_series
 from jasyl.monitoring.ingest import ingest_file
-from jasyl.monitoring.models import Alert
+from jasyl.monitoring.setup import init_monitoring
 from jasyl.monitoring.standards import daily_means, exceedances, hourly_means, rolling_means
-from jasyl.monitoring.store import init_store
+from jasyl.store.models import Alert
 
 
 def _hourly(values: list[float], start: str = "2025-01-09T19:00") -> pd.DataFrame:
@@ -70,7 +70,7 @@ def test_multiple_threshold_and_duration_rules() -> None:
 
 
 def test_alerts_on_ingest_are_stable_and_grow_with_new_data(db_url: str, tmp_path: Path) -> None:
-    engine = init_store(db_url, demo=False)
+    engine = init_monitoring(db_url, demo=False)
     rows = ["site_code,site_kind,time,parameter,value,unit,averaging"]
     t0 = pd.Timestamp("2025-01-09T19:00Z")
     for h in range(24):

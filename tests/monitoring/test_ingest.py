@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from jasyl.monitoring.ingest import IngestError, ingest_file
-from jasyl.monitoring.models import Alert, IngestBatch, Measurement, Site
-from jasyl.monitoring.store import init_store
+from jasyl.monitoring.setup import init_monitoring
 from jasyl.monitoring.units import Conditions
+from jasyl.store.models import Alert, IngestBatch, Measurement, Site
 
 OPENAQ_CSV = """location_id,sensors_id,location,datetime,lat,lon,parameter,units,value
 2178,3919,Del Norte-2178,2023-01-01T01:00:00-07:00,35.13,-106.58,pm10,µg/m³,45.0
@@ -28,7 +28,7 @@ def _count(engine, model) -> int:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def engine(db_url: str):  # type: ignore[no-untyped-def]
-    return init_store(db_url, demo=False)
+    return init_monitoring(db_url, demo=False)
 
 
 def test_same_file_twice_changes_nothing(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -206,12 +206,12 @@ def test_missing_column_is_a_clear_input_error(engine, tmp_path: Path) -> None: 
 
 def test_failure_during_write_leaves_nothing(engine, tmp_path: Path,  # type: ignore[no-untyped-def]
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import jasyl.monitoring.alerts as alerts
+    import jasyl.monitoring.ingest as ingest_module  # ingest calls the alert rules it imported
 
     def boom(*args: object, **kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(alerts, "evaluate_for_rows", boom)
+    monkeypatch.setattr(ingest_module, "evaluate_for_rows", boom)
     f = tmp_path / "openaq.csv"
     f.write_text(OPENAQ_CSV, encoding="utf-8")
     with pytest.raises(RuntimeError, match="disk full"):

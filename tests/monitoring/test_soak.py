@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from jasyl.monitoring.demo import write_synthetic_csv
 from jasyl.monitoring.ingest import ingest_file
-from jasyl.monitoring.models import Measurement, Site
-from jasyl.monitoring.store import init_store
+from jasyl.monitoring.setup import init_monitoring
+from jasyl.store.models import Measurement, Site
 
 ROWS = 60_000
 
@@ -22,7 +22,7 @@ ROWS = 60_000
 def test_soak_ingest(sqlite_url: str, tmp_path: Path) -> None:
     path = tmp_path / "soak.csv"
     assert write_synthetic_csv(path, ROWS) == ROWS
-    engine = init_store(sqlite_url, demo=False)
+    engine = init_monitoring(sqlite_url, demo=False)
     t = time.perf_counter()
     report = ingest_file(engine, path, "csv")
     elapsed = time.perf_counter() - t

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
+from jasyl.abatement import Context, MaccResult
 from jasyl.errors import InputError
-from jasyl.macc import Context, MaccResult
 from jasyl.pathway import Pathway, build_pathway, capex_in_year, parse_milestones, trajectory
 
 
@@ -170,7 +170,7 @@ def test_default_start_falls_back_to_the_inventory_year_when_the_target_year_has
 ) -> None:
     import datetime as real_dt
 
-    import jasyl.pathway as module
+    import jasyl.pathway.milestones as module
 
     class _Date(real_dt.date):
         @classmethod

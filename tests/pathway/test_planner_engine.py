@@ -16,23 +16,36 @@ import pytest
 from jasyl.cli import main
 from jasyl.errors import InputError
 from jasyl.measures import load_measures
-from jasyl.model.api import plan_inputs
-from jasyl.model.catalogue import load_catalogue
 from jasyl.pathway import (
     Pathway,
-    build_pathway,
+    build_planner_pathway,
     catalogue_for_year,
     check_engine,
     grow_inputs,
     planner_milestone_years,
 )
+from jasyl.planning import CityData, PathwayOptions, inputs_factory, plan_inputs, profiles_for, run_pathway
+from jasyl.technologies import load_catalogue
 
 HOURS = 168
 
 
 @pytest.fixture(scope="module")
 def planner_path() -> Pathway:
-    return build_pathway(None, engine="planner", start_year=2026, planner_hours=HOURS)
+    return run_pathway(PathwayOptions(engine="planner", start_year=2026, hours=HOURS), use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def konaev_data() -> tuple[CityData, Any]:
+    data = CityData.load(None)
+    return data, profiles_for(data)
+
+
+def _engine(konaev_data: tuple[CityData, Any], **options: Any) -> Pathway:
+    """The planner engine on the embedded Konaev with the synthetic weather year."""
+    data, profiles = konaev_data
+    return build_planner_pathway(data.city, inputs_factory(data, profiles), load_measures(), load_catalogue(),
+                                 **options)
 
 
 def _milestones(path: Pathway) -> dict[int, Any]:
@@ -49,7 +62,7 @@ def test_engine_name_checked() -> None:
     assert check_engine("planner") == "planner"
     with pytest.raises(InputError) as info:
         check_engine("hourly")
-    assert info.value.field == "--engine"
+    assert info.value.field == "engine"  # the option's field; the command line shows it as --engine
 
 
 def test_planner_pathway_meets_every_milestone(planner_path: Pathway) -> None:
@@ -185,12 +198,9 @@ def _fake_solve(capacity: float) -> Any:
     return solve
 
 
-def test_vintages_retire_after_lifetime_and_are_rebuilt() -> None:
-    from jasyl.pathway import build_planner_pathway
-
-    path = build_planner_pathway(
-        None, start_year=2026, target_year=2060, growth_per_year=0.0, hours=HOURS, solve=_fake_solve(100.0)
-    )
+def test_vintages_retire_after_lifetime_and_are_rebuilt(konaev_data: tuple[CityData, Any]) -> None:
+    path = _engine(konaev_data, start_year=2026, target_year=2060, growth_per_year=0.0, hours=HOURS,
+                   solve=_fake_solve(100.0))
     by_year = {y.year: y for y in path.years}
     cat = load_catalogue()
     life = round(cat.storage["battery"].lifetime_years)  # 15 years
@@ -217,8 +227,8 @@ def test_vintages_retire_after_lifetime_and_are_rebuilt() -> None:
         seen[inp.co2_target_t] = wind.existing_mw
         return _fake_solve(100.0 if inp.co2_target_t > 0 else 40.0)(inp)
 
-    path2 = build_planner_pathway(
-        None,
+    path2 = _engine(
+        konaev_data,
         start_year=2026,
         target_year=2036,
         growth_per_year=0.0,
@@ -284,33 +294,31 @@ def test_cli_bad_engine_options_exit_2(
 
 def test_report_section_names_its_engine(planner_path: Pathway) -> None:
     from jasyl.i18n import translate
-    from jasyl.pathway import pathway_section
+    from jasyl.report.pathway import pathway_section
 
-    section = pathway_section(None, "ru", path=planner_path)
+    section = pathway_section(planner_path, "ru")
     built = " ".join(row["built"] for row in section["rows"])
     assert "Ветровая электростанция" in built  # the planner's technology names, translated
     assert section["data"]["engine"] == "planner"
     assert any("2031, 2035" in t for t in section["texts"])
     assert translate("pathway.path.engine_hint", "ru") not in section["texts"]
-    # the balance engine (what the `jasyl plan` report uses) says so and points to the planner engine
-    from jasyl.macc import build_context
+    # the balance engine says so and points to the planner engine
+    from jasyl.abatement import build_context
+    from jasyl.city import load_city
     from jasyl.pathway import build_pathway as build
 
-    ctx = build_context(None)
+    ctx = build_context(load_city(), load_measures())
     balance = build(ctx.city, ctx.library, start_year=2026, ctx=ctx)
-    texts = pathway_section(None, "kk", library=ctx.library, path=balance)["texts"]
+    texts = pathway_section(balance, "kk", ctx.library)["texts"]
     assert translate("pathway.path.engine_hint", "kk") in texts
 
 
-def test_weather_reaches_the_planner() -> None:
+def test_weather_reaches_the_planner(konaev_data: tuple[CityData, Any]) -> None:
     """A year without wind: the planner engine builds no wind and still meets the trajectory."""
-    from jasyl.city import load_city
-    from jasyl.profiles import build_profiles
-
-    city = load_city()
-    calm = build_profiles(city).weather.copy()
+    data, profiles = konaev_data
+    calm = profiles.weather.copy()
     calm["wind_speed_m_s"] = 0.0
-    path = build_pathway(city, engine="planner", weather=calm, start_year=2026, target_year=2031, planner_hours=HOURS)
+    path = _engine((data, profiles_for(data, calm)), start_year=2026, target_year=2031, hours=HOURS)
     assert path.years[-1].capacities.get("wind", 0.0) == pytest.approx(0.0, abs=1e-6)
     assert path.years[-1].capacities.get("pv_fixed", 0.0) + path.years[-1].capacities.get("pv_tracking", 0.0) > 1
     assert all(y.meets_target for y in path.years)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import types
 
 import numpy as np
 import pandas as pd
@@ -13,8 +11,15 @@ import pytest
 
 from jasyl.city import City
 from jasyl.inventory import Inventory
-from jasyl.report import FIGURE_IDS, OUTPUT_FILES, ReportFigure, ReportSection, build_report, write_outputs
-from jasyl.report.context import optional_sections
+from jasyl.report import (
+    FIGURE_IDS,
+    OUTPUT_FILES,
+    ReportFigure,
+    ReportSection,
+    build_report,
+    plan_sections,
+    write_outputs,
+)
 from jasyl.report.figures import annual_balance, pick_week
 from jasyl.report.locator import bundled_cities, country_outlines, scale_bar_km
 from jasyl.report.summary import build_list, summary_json
@@ -78,16 +83,33 @@ def test_extra_sections_plug_in_before_sources(ctx) -> None:  # noqa: ANN001
     assert 'href="#macc"' in html  # listed in the contents
 
 
-def test_optional_section_providers(ctx, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    module = types.ModuleType("jasyl_test_provider")
-    module.report_section = lambda c: ReportSection(id="pathway", title=c.labels.t("summary.title"))  # type: ignore[attr-defined]
-    module.broken = lambda c: 1 / 0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "jasyl_test_provider", module)
-    found = optional_sections(ctx, ["jasyl_missing_module_xyz:report_section", "jasyl_test_provider:report_section",
-                                    "jasyl_test_provider:not_there"])
-    assert [s.id for s in found] == ["pathway"]
-    with pytest.raises(ZeroDivisionError):  # a broken provider is not silently dropped
-        optional_sections(ctx, ["jasyl_test_provider:broken"])
+def test_macc_and_pathway_sections_follow_the_plots_with_unique_ids(ctx, konaev_ctx, konaev_macc,  # noqa: ANN001
+                                                                   konaev_pathway) -> None:  # noqa: ANN001
+    """Issue 10: one report with the MACC and pathway figures has no duplicate element id (parsed HTML)."""
+    from html.parser import HTMLParser
+
+    ctx.macc, ctx.measures, ctx.pathway = konaev_macc, konaev_ctx.library, konaev_pathway
+    assert [s.id for s in plan_sections(ctx)] == ["macc", "pathway"]
+    html = build_report(ctx)
+    assert html.index('id="fig-costs"') < html.index('<section id="macc"') < html.index('<section id="pathway"')
+    assert html.index('<section id="pathway"') < html.index('<section id="sources"')
+
+    class Ids(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.ids += [v for k, v in attrs if k == "id" and v is not None]
+
+    parser = Ids()
+    parser.feed(html)
+    assert {"fig-macc", "fig-pathway"} <= set(parser.ids)
+    duplicates = sorted({i for i in parser.ids if parser.ids.count(i) > 1})
+    assert duplicates == []
+    # every internal reference points at an element of the page
+    refs = set(re.findall(r'(?:href="#|url\(#)([^")]+)', html))
+    assert refs <= set(parser.ids)
 
 
 def test_annual_balance_closes_for_a_balanced_dispatch(ctx) -> None:  # noqa: ANN001

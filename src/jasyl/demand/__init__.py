@@ -40,7 +40,7 @@ __all__ = [
     "ELECTRIC_CARRIERS",
 ]
 
-ELECTRIC_CARRIERS = ("grid_electricity", "electricity")
+ELECTRIC_CARRIERS = ("grid_electricity",)  # the one name of bought electricity (jasyl.vocabulary)
 #: Useful heat per unit of final fuel energy (ESTIMATES: typical seasonal efficiencies of household
 #: coal stoves 0.60, wood stoves 0.55, gas boilers/water heaters 0.85, LPG 0.80, oil/diesel boilers
 #: 0.80, industrial boilers on gas 0.85 and coal 0.75).

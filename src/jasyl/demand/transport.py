@@ -46,7 +46,7 @@ def ev_annual_mwh(fleet_rows: pd.DataFrame) -> dict[str, float]:
     for row in fleet_rows.itertuples(index=False):
         vclass = str(row.vehicle_class)
         group = CHARGING_GROUP.get(vclass, "trucks" if "truck" in vclass else "cars")
-        if row.carrier in ("grid_electricity", "electricity"):
+        if row.carrier == "grid_electricity":
             mwh = float(row.energy_mwh)
         elif float(row.vkm) > 0 and vclass in EV_KWH_PER_KM:
             mwh = float(row.vkm) * EV_KWH_PER_KM[vclass] / 1000.0

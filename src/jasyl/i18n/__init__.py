@@ -16,20 +16,20 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from babel.numbers import format_decimal
+
+from jasyl.errors import InputError
+from jasyl.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_SET, LANGUAGES
 
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "translate", "catalogue", "format_number", "locale_for", "check_lang"]
 
-LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
-DEFAULT_LANGUAGE = "en"
 _LOCALES = {"en": "en_US", "ru": "ru_RU", "kk": "kk_KZ"}
 
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` if supported, else raise :class:`jasyl.errors.InputError`."""
-    from jasyl.errors import InputError
-
-    if lang not in LANGUAGES:
-        raise InputError(f"unknown language '{lang}'", field="--lang", fix=f"use one of {', '.join(LANGUAGES)}")
+    if lang not in LANGUAGE_SET:
+        raise InputError(f"unknown language '{lang}'", field="language", fix=f"use one of {', '.join(LANGUAGES)}")
     return lang
 
 
@@ -66,7 +66,5 @@ def locale_for(lang: str) -> str:
 
 def format_number(value: float, lang: str = DEFAULT_LANGUAGE, digits: int = 0) -> str:
     """Format a number with the locale's grouping and decimal signs (``12 345,6`` in ru/kk)."""
-    from babel.numbers import format_decimal
-
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return str(format_decimal(value, format=pattern, locale=locale_for(lang)))

@@ -40,7 +40,7 @@ def aggregate_inputs(inp: PlanInputs, n_days: int, *, hours_per_period: int = 24
     ``pinned`` periods (indices of original periods) are kept as they are, each as its own period of
     weight 1, and left out of the clustering (used to add the days a design failed on).
     """
-    import tsam
+    import tsam  # noqa: PLC0415 - tsam is heavy; loaded on first use
 
     n = inp.n_hours
     if n % hours_per_period:

@@ -1,4 +1,9 @@
-"""``jasyl.plan``: the least-cost zero-carbon plan of a city, from Python."""
+"""Solving planner inputs: the exact hourly LP or typical days checked hour by hour, with explanations.
+
+:func:`solve_inputs` takes :class:`~jasyl.model.inputs.PlanInputs` and returns a
+:class:`~jasyl.model.result.PlanResult`; making the inputs of a city is :mod:`jasyl.planning`'s job
+(``jasyl.plan`` / :func:`jasyl.planning.run`).
+"""
 
 from __future__ import annotations
 
@@ -11,27 +16,17 @@ import numpy as np
 from jasyl.errors import SolveError
 from jasyl.model.aggregate import aggregate_inputs, fix_design
 from jasyl.model.build import build_model
-from jasyl.model.catalogue import Catalogue, load_catalogue
-from jasyl.model.city_inputs import PlanOptions, inputs_from_city
 from jasyl.model.explain import explain_infeasible, explain_unbounded
 from jasyl.model.extract import assemble_result
 from jasyl.model.inputs import PlanInputs
 from jasyl.model.result import PlanResult
 from jasyl.model.solve import Solution, solve_model
+from jasyl.vocabulary import PLAN_METHODS
 
-__all__ = ["plan", "plan_inputs", "solve_inputs", "PlanResult", "PlanOptions"]
-
-
-def _horizon(inp: PlanInputs, hours: int | tuple[int, int] | None) -> PlanInputs:
-    if hours is None:
-        return inp
-    start, stop = (0, int(hours)) if isinstance(hours, int) else (int(hours[0]), int(hours[1]))
-    if not 0 <= start < stop <= inp.n_hours:
-        raise ValueError(f"hours must lie within 0..{inp.n_hours}, got {hours!r}")
-    return inp.subset(start, stop)
+__all__ = ["solve_inputs", "METHODS", "PlanResult"]
 
 
-METHODS = ("exact", "typical_days")
+METHODS = PLAN_METHODS
 log = logging.getLogger(__name__)
 
 
@@ -115,68 +110,3 @@ def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None
     sol = _solve_or_explain(inp, build_model(inp), highs_options)
     sol.seconds = time.perf_counter() - start
     return assemble_result(inp, sol, method=label)
-
-
-def plan_inputs(city: Any = None, weather: Any = None, target_co2_t: float = 0.0, *,
-                catalogue: Catalogue | str | None = None, **options: Any) -> PlanInputs:
-    """The full-year :class:`PlanInputs` of a city (see :func:`plan` for the options)."""
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    opt = PlanOptions(target_co2_t=float(target_co2_t), **options)
-    return inputs_from_city(city, weather, options=opt, catalogue=cat)
-
-
-def plan(
-    city: Any = None,
-    weather: Any = None,
-    target_co2_t: float = 0.0,
-    *,
-    hours: int | tuple[int, int] | None = None,
-    export_credit: bool = False,
-    allow_export: bool = True,
-    land_pv_km2: float | None = None,
-    land_wind_km2: float | None = None,
-    rooftop_km2: float | None = None,
-    grid_import_max_mw: float | None = None,
-    grid_export_max_mw: float | None = None,
-    technologies: tuple[str, ...] | None = None,
-    catalogue: Catalogue | str | None = None,
-    highs_options: dict[str, Any] | None = None,
-    method: str = "exact",
-    typical_days: int = 40,
-) -> PlanResult:
-    """Least-cost plan meeting ``target_co2_t`` (t CO2 per year; default 0) in every hour of the year.
-
-    Parameters
-    ----------
-    city:
-        A :class:`jasyl.city.City`, a city name or file path; ``None`` is the embedded Konaev.
-    weather:
-        Weather frame for :func:`jasyl.profiles.build_profiles` (``None``: the city's default year).
-    hours:
-        Solve only the first ``hours`` hours, or ``(start, stop)``; costs and the target are scaled to
-        that share of the year and results are reported per year. ``None``: the full year.
-    export_credit:
-        Credit exported electricity against the CO2 target at the grid combined-margin factor
-        (default: no credit; the city's own emissions must reach the target).
-    land_pv_km2, land_wind_km2, rooftop_km2, grid_import_max_mw, grid_export_max_mw:
-        Optional limits (``None``: unlimited).
-    technologies:
-        Restrict the new technologies to these catalogue names.
-    catalogue:
-        A :class:`Catalogue` or the path of a technology YAML (default: embedded).
-    method:
-        ``"exact"`` (default): the full hourly LP (HiGHS interior point, no crossover).
-        ``"typical_days"``: design on ``typical_days`` tsam typical days with seasonal storage linking,
-        checked (and if needed repaired) on the full year; faster, about 1 % dearer designs.
-
-    Raises
-    ------
-    jasyl.errors.SolveError
-        With a plain explanation of the blocking limit when no plan exists.
-    """
-    inp = plan_inputs(city, weather, target_co2_t, catalogue=catalogue, export_credit=export_credit,
-                      allow_export=allow_export, land_pv_km2=land_pv_km2, land_wind_km2=land_wind_km2,
-                      rooftop_km2=rooftop_km2, grid_import_max_mw=grid_import_max_mw,
-                      grid_export_max_mw=grid_export_max_mw, technologies=technologies)
-    return solve_inputs(_horizon(inp, hours), highs_options=highs_options, method=method,
-                        typical_days=typical_days)

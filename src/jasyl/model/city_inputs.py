@@ -1,5 +1,8 @@
 """Build :class:`~jasyl.model.inputs.PlanInputs` from a city's profiles, final energy and the catalogue.
 
+The profiles and final energy are made by the caller (:mod:`jasyl.planning.city_inputs`); nothing here
+loads a city, weather or profiles.
+
 Mapping of today's energy use onto the planner's buses:
 
 * ``electricity``: ``elec_residential_mw + elec_commercial_mw + elec_industry_mw`` (today from the grid);
@@ -19,14 +22,14 @@ Firewood CO2 is biogenic and not counted (GPC). Existing fuel-burning capacity e
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from jasyl.city import City
 from jasyl.errors import InputError
-from jasyl.model.catalogue import Catalogue, annuity, load_catalogue
+from jasyl.factors import amount_to_mwh
 from jasyl.model.inputs import (
     ELEC,
     Converter,
@@ -37,8 +40,9 @@ from jasyl.model.inputs import (
     Storage,
     VehicleClass,
 )
+from jasyl.technologies import Catalogue, annuity, load_catalogue
 
-__all__ = ["PlanOptions", "inputs_from_profiles", "inputs_from_city", "HEAT_FUELS"]
+__all__ = ["InputOptions", "inputs_from_profiles", "with_city_boiler_houses", "HEAT_FUELS"]
 
 HEAT_FUELS = ("coal", "natural_gas", "lpg", "fuel_oil", "firewood", "diesel", "gasoline")
 # EV profile columns of jasyl.profiles by vehicle class (shape of charging); others use transport_ev_mw
@@ -51,8 +55,8 @@ INDUSTRY_SUBSECTORS = ("manufacturing_construction", "manufacturing", "construct
 
 
 @dataclass
-class PlanOptions:
-    """User options of a plan (all optional)."""
+class InputOptions:
+    """Options of the planner inputs (all optional; :class:`jasyl.planning.InputOptions` holds the user's)."""
 
     target_co2_t: float = 0.0  # per year
     export_credit: bool = False  # credit exported electricity at the grid combined-margin factor
@@ -107,12 +111,12 @@ def inputs_from_profiles(
     final_energy: pd.DataFrame,
     *,
     catalogue: Catalogue | None = None,
-    options: PlanOptions | None = None,
+    options: InputOptions | None = None,
     city: str = "",
 ) -> PlanInputs:
     """Full-year :class:`PlanInputs` from profile frames (UTC hourly) and the final-energy table."""
     cat = catalogue or load_catalogue(options.catalogue_path if options else None)
-    opt = options or PlanOptions()
+    opt = options or InputOptions()
     index = pd.DatetimeIndex(demand.index)
     n = len(index)
     if len(supply) != n or len(np.asarray(temp_air_c)) != n:
@@ -283,37 +287,17 @@ def inputs_from_profiles(
     )
 
 
-def inputs_from_city(city: Any = None, weather: Any = None, *, options: PlanOptions | None = None,
-                     catalogue: Catalogue | None = None) -> PlanInputs:
-    """Full-year inputs for a city (``None`` -> embedded Konaev) using jasyl.profiles and jasyl.inventory."""
-    from jasyl.city import load_city
-    from jasyl.inventory import final_energy
-    from jasyl.profiles import build_profiles
-
-    c = load_city(city) if city is None or isinstance(city, str | Path) else city
-    prof = build_profiles(c, weather)
-    fe = final_energy(c)
-    temp = getattr(prof, "temp_air_c", None)
-    if temp is None:
-        temp = prof.weather["temp_air_c"]
-    cat = catalogue or load_catalogue(options.catalogue_path if options else None)
-    cat = with_city_boiler_houses(cat, c, fe)
-    return inputs_from_profiles(prof.supply, prof.demand, np.asarray(temp, dtype=float), fe,
-                                catalogue=cat, options=options, city=str(c.name))
-
-
-def with_city_boiler_houses(cat: Catalogue, city: Any, final_energy: pd.DataFrame) -> Catalogue:
+def with_city_boiler_houses(cat: Catalogue, city: City, final_energy: pd.DataFrame) -> Catalogue:
     """The catalogue with the district-heat fuel, boiler efficiency and network loss of the city's own
     boiler houses (``local_supply.boiler_houses`` with ``fuel_use`` and ``heat_output``), so that the
     planner's "CO2 today" rests on the same data as the inventory. Without such data: unchanged."""
-    from jasyl.factors import amount_to_mwh
-
     houses = [h for h in city.local_supply.boiler_houses if h.heat_output is not None]
     if not houses:
         return cat
     fuel_by_carrier: dict[str, float] = {}
     heat_out = 0.0
     for i, h in enumerate(houses):
+        assert h.heat_output is not None  # filtered above
         where = f"local_supply.boiler_houses[{i}]"
         mwh = amount_to_mwh(h.fuel, h.fuel_use.value, h.fuel_use.unit or "", where=f"{where}.fuel_use")
         fuel_by_carrier[h.fuel] = fuel_by_carrier.get(h.fuel, 0.0) + mwh

@@ -1,7 +1,7 @@
 """The planner's own input: plain arrays and numbers, independent of any city file.
 
 :class:`PlanInputs` holds everything the linear programme needs, already annualised and scaled to the
-horizon. :func:`jasyl.model.city_inputs.inputs_from_city` builds it from a city; tests build tiny
+horizon. :func:`jasyl.planning.city_inputs.inputs_from_city` builds it from a city; tests build tiny
 hand-solvable instances directly.
 
 Sign and unit conventions: power in MW (one-hour steps, so MW = MWh per step), money in USD 2024,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,7 @@ def _finite(x: float) -> float:
 
 def to_pypsa_network(inp: PlanInputs) -> Any:
     """Build the identical problem as a ``pypsa.Network`` (not solved)."""
-    import pypsa
+    import pypsa  # noqa: PLC0415 - PyPSA is heavy and only a cross-check; loaded on first use
 
     inp.validate()
     n = pypsa.Network()
@@ -126,7 +127,7 @@ def to_pypsa_network(inp: PlanInputs) -> Any:
     return n
 
 
-def _extra_functionality(inp: PlanInputs):  # noqa: ANN202
+def _extra_functionality(inp: PlanInputs) -> Callable[[Any, Any], None]:
     def extra(n: Any, snapshots: Any) -> None:
         m = n.model
         link_p_nom = m["Link-p_nom"]

@@ -19,7 +19,6 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from jasyl.monitoring.models import Alert
 from jasyl.monitoring.standards import (
     DEFAULT_TZ,
     StandardDef,
@@ -29,7 +28,8 @@ from jasyl.monitoring.standards import (
     load_data,
     parameter_def,
 )
-from jasyl.monitoring.store import db_times, placeholder, utcnow
+from jasyl.store.engine import db_times, placeholder, utcnow
+from jasyl.store.models import Alert
 
 __all__ = ["Rule", "rules", "evaluate_series", "evaluate_for_rows", "AlertRow"]
 

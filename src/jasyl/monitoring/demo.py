@@ -5,7 +5,8 @@ The measurement series are SYNTHETIC, generated here with a fixed random seed so
 shows the same numbers: hourly air concentrations for January-February 2025 at a DEMO air station
 (winter coal-heating pattern: evening and morning peaks, log-normal day-to-day variation) and monthly
 water samples for 2024 at three DEMO sampling points. They are not measurements: every row carries
-``demo = True`` and every output labels it DEMO. Remove them with ``jasyl monitor init --remove-demo``.
+``demo = True`` and every output labels it DEMO. They are loaded only by an explicit step (``jasyl monitor init``,
+:func:`jasyl.monitoring.setup.init_monitoring`); remove them with ``jasyl monitor init --remove-demo``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, select
 
-from jasyl.monitoring.models import Alert, Measurement, Site, Source
+from jasyl.monitoring.ingest import write_rows
 from jasyl.monitoring.standards import load_data, parameter_def
-from jasyl.monitoring.store import insert_ignore
+from jasyl.store.engine import insert_ignore
+from jasyl.store.models import Alert, Measurement, Site, Source
 
 __all__ = ["load_demo", "remove_demo", "demo_air_series", "demo_water_samples", "DEMO_ORIGIN"]
 
@@ -92,8 +94,6 @@ def _rows() -> pd.DataFrame:
 
 def load_demo(engine: Engine) -> int:
     """Insert the demo sources, sites and series (idempotent). Returns the measurements inserted."""
-    from jasyl.monitoring.ingest import write_rows
-
     data = load_data("demo_konaev.yaml")
     with engine.begin() as conn:
         real = conn.scalars(select(Source.name).where(Source.demo.is_(False))).all()

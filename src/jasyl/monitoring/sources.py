@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from jasyl.errors import InputError
-from jasyl.monitoring.models import SOURCE_STATUSES, SOURCE_TYPES, Source
-from jasyl.monitoring.store import insert_ignore
+from jasyl.store.engine import insert_ignore
+from jasyl.store.models import SOURCE_STATUSES, SOURCE_TYPES, Source
 
 __all__ = ["check_source", "upsert_sources", "list_sources", "read_sources_file"]
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from jasyl.errors import InputError
 from jasyl.monitoring.indices import aqi, iza, izv, izv_class, kazhydromet_level, np_percent, standard_index
-from jasyl.monitoring.models import Alert, Measurement, Site, Source
 from jasyl.monitoring.standards import (
     DEFAULT_TZ,
     daily_means,
@@ -26,7 +25,8 @@ from jasyl.monitoring.standards import (
     rolling_means,
     standards_for,
 )
-from jasyl.monitoring.store import display_url
+from jasyl.store.engine import display_url
+from jasyl.store.models import Alert, Measurement, Site, Source
 
 __all__ = ["site_status", "status", "site_frame", "INDEX_WINDOW_DAYS", "EXCEEDANCE_WINDOW_DAYS"]
 
@@ -225,7 +225,7 @@ def status(engine: Engine, site_codes: list[str] | None = None, tz: str = DEFAUL
     if site_codes:
         missing = sorted(set(site_codes) - {s.code for s in sites})
         if missing:
-            raise InputError(f"unknown site(s): {', '.join(missing)}", field="--site",
+            raise InputError(f"unknown site(s): {', '.join(missing)}", field="site",
                              fix="see the site codes in 'jasyl monitor status'")
     out = {
         "database": display_url(str(engine.url)),
@@ -241,3 +241,21 @@ def status(engine: Engine, site_codes: list[str] | None = None, tz: str = DEFAUL
                      "label": DEMO_LABEL if s.demo else ""} for s in sources],
     }
     return out
+
+
+def report_data(engine: Engine, site_codes: list[str] | None = None, tz: str = DEFAULT_TZ,
+                window_days: int = 365) -> dict[str, Any]:
+    """Everything the monitoring report draws, read from the database here and nowhere else: the
+    :func:`status` data plus ``frames`` (site code -> measurements of the last ``window_days`` days
+    before the site's latest value, as from :func:`site_frame`)."""
+    data = status(engine, site_codes, tz)
+    with engine.connect() as conn:
+        ids = {str(code): int(site_id) for code, site_id in conn.execute(select(Site.code, Site.id)).all()}
+    frames: dict[str, pd.DataFrame] = {}
+    for site in data["sites"]:
+        df = site_frame(engine, ids[site["code"]])
+        if not df.empty:
+            end = df["time_utc"].max()
+            df = df[df["time_utc"] > end - pd.Timedelta(days=window_days)]
+        frames[site["code"]] = df
+    return {**data, "frames": frames}

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pint
 
 from jasyl.monitoring.standards import ParamDef, parameter_def
+from jasyl.units import registry
 
 __all__ = ["ureg", "normalise_unit_text", "Conditions", "convert", "UnitProblem"]
 
@@ -24,12 +24,9 @@ _AS_ELEMENT = re.compile(r"^(?P<unit>.+?)\s*(?:as|как|в пересчёте �
 _EXPONENT = re.compile(r"(?<=[A-Za-z])([23])(?![\d.])")
 
 
-@cache
 def ureg() -> pint.UnitRegistry:
-    reg: pint.UnitRegistry = pint.UnitRegistry()
-    reg.define("ppb = 1e-9 = parts_per_billion")
-    reg.define("pH_unit = [] = pH")
-    return reg
+    """The one pint registry of jasyl (:func:`jasyl.units.registry`)."""
+    return registry()
 
 
 class UnitProblem(ValueError):

@@ -4,35 +4,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from importlib import resources
 from typing import Any
-
-import jinja2
 
 from jasyl.report.context import ReportContext, ReportFigure, ReportSection
 from jasyl.report.figures import all_figures, utc_offset_text
+from jasyl.report.html import render
 from jasyl.report.locator import osm_link
+from jasyl.report.macc import macc_report_section
+from jasyl.report.pathway import pathway_report_section
 from jasyl.report.summary import build_list, ev_shares, key_figures
 
-__all__ = ["build_report", "template_environment", "sources_list", "TEMPLATE"]
+__all__ = ["build_report", "plan_sections", "sources_list", "TEMPLATE"]
 
 TEMPLATE = "report.html.j2"
 
 
-def template_environment() -> jinja2.Environment:
-    """Jinja2 environment over ``jasyl/report/templates`` (autoescaped; undefined names fail)."""
-    root = resources.files("jasyl.report").joinpath("templates")
-
-    def load(name: str) -> str:
-        return root.joinpath(name).read_text(encoding="utf-8")
-
-    return jinja2.Environment(
-        loader=jinja2.FunctionLoader(load),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def plan_sections(ctx: ReportContext) -> list[ReportSection]:
+    """The MACC and pathway sections of the plan report, for what ``ctx`` carries (in that order)."""
+    sections: list[ReportSection] = []
+    if ctx.macc is not None and ctx.measures is not None:
+        sections.append(macc_report_section(ctx.macc, ctx.measures, ctx.lang))
+    if ctx.pathway is not None:
+        sections.append(pathway_report_section(ctx.pathway, ctx.lang, ctx.measures))
+    return sections
 
 
 def sources_list(ctx: ReportContext) -> list[dict[str, Any]]:
@@ -74,8 +68,8 @@ def build_report(ctx: ReportContext, extra_sections: Sequence[ReportSection] = (
                  figures: dict[str, ReportFigure] | None = None) -> str:
     """The complete, self-contained HTML report.
 
-    ``extra_sections`` (e.g. the MACC and the pathway) are rendered after the main plots and before
-    the sources, in the given order, inside the template block ``extra_sections``.
+    The MACC and pathway sections of ``ctx`` (:func:`plan_sections`), then ``extra_sections``, are
+    rendered after the main plots and before the sources, in that order.
     """
     lab, res = ctx.labels, ctx.result
     figs = figures if figures is not None else all_figures(ctx)
@@ -94,8 +88,6 @@ def build_report(ctx: ReportContext, extra_sections: Sequence[ReportSection] = (
         for r in inv_sectors.itertuples(index=False)
         if not r.notation and float(r.tco2e) > 0
     ]
-    env = template_environment()
-    template = env.get_template(TEMPLATE)
     context = {
         "lang": lab.lang,
         "t": lab.t,
@@ -122,9 +114,9 @@ def build_report(ctx: ReportContext, extra_sections: Sequence[ReportSection] = (
         "timezone_text": utc_offset_text(ctx),
         "osm_link": osm_link(ctx.city.location.latitude, ctx.city.location.longitude),
         "sources": sources_list(ctx),
-        "extra_sections": list(extra_sections),
+        "extra_sections": [*plan_sections(ctx), *extra_sections],
         "options": ctx.options,
         "full_year": res.hours in (0, 8760) or len(res.dispatch) >= 8760,
         "math": math,
     }
-    return template.render(**context)
+    return render(TEMPLATE, **context)

@@ -12,15 +12,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from jasyl.report.context import ReportContext, ReportFigure
 from jasyl.report.labels import TECH_SUFFIXES, Labels
+from jasyl.report.locator import locator_figure
 from jasyl.report.svg import new_figure, to_svg
 
 __all__ = [
@@ -138,10 +141,7 @@ def _no_data(ax: Axes, text: str) -> None:
     ax.grid(False)
 
 
-def _finish(ctx: ReportContext, fig: object, fig_id: str, title: str, caption: str = "") -> ReportFigure:
-    from matplotlib.figure import Figure
-
-    assert isinstance(fig, Figure)
+def _finish(ctx: ReportContext, fig: Figure, fig_id: str, title: str, caption: str = "") -> ReportFigure:
     return ReportFigure(id=fig_id, title=title, svg=to_svg(fig, fig_id, title), caption=caption)
 
 
@@ -480,8 +480,6 @@ def storage_figure(ctx: ReportContext) -> ReportFigure:
         ax.set_ylabel(lab.t("unit.mwh_axis_short"))
         ax.yaxis.set_major_formatter(_formatter(lab))
         ax.set_ylim(bottom=0)
-    import matplotlib.dates as mdates
-
     last = axes[-1, 0]
     locator = mdates.MonthLocator() if daily else mdates.DayLocator(interval=max(len(frame) // 24 // 10, 1))
     last.xaxis.set_major_locator(locator)
@@ -521,8 +519,6 @@ def costs_figure(ctx: ReportContext) -> ReportFigure:
 # ------------------------------------------------------------------------------------ all
 def all_figures(ctx: ReportContext) -> dict[str, ReportFigure]:
     """Every figure of the main report, by id (see :data:`FIGURE_IDS`)."""
-    from jasyl.report.locator import locator_figure
-
     makers: dict[str, Callable[[ReportContext], ReportFigure]] = {
         "fig-locator": locator_figure,
         "fig-inventory": inventory_figure,

@@ -14,6 +14,9 @@ import datetime as dt
 import math
 from typing import Any
 
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_decimal
+
 from jasyl.i18n import catalogue, check_lang, format_number, locale_for, translate
 
 __all__ = ["Labels", "PREFIX", "TECH_SUFFIXES", "VEHICLE_PREFIXES"]
@@ -63,32 +66,22 @@ class Labels:
         elif size >= 1:
             digits = 2
         else:  # up to three significant digits for small numbers, no trailing zeros (0,99; 0,0005)
-            from babel.numbers import format_decimal
-
             digits = min(2 - math.floor(math.log10(size)), 6)
             return str(format_decimal(float(value), format="#,##0." + "#" * digits, locale=self.locale))
         return self.num(value, digits)
 
     def date(self, value: dt.date | dt.datetime, fmt: str = "long") -> str:
         """A date in the locale's words (``15 января 2025 г.``)."""
-        from babel.dates import format_date
-
         return str(format_date(value, fmt, locale=self.locale))
 
     def day(self, value: dt.date | dt.datetime) -> str:
         """A short day label for a time axis (``Wed, Jan 15`` / ``ср, 15 янв.``)."""
-        from babel.dates import format_skeleton
-
         return str(format_skeleton("MMMEd", value, locale=self.locale))
 
     def month_day(self, value: dt.date | dt.datetime) -> str:
-        from babel.dates import format_skeleton
-
         return str(format_skeleton("dMMM", value, locale=self.locale))
 
     def datetime(self, value: dt.datetime) -> str:
-        from babel.dates import format_datetime
-
         return str(format_datetime(value, "medium", locale=self.locale))
 
     # ------------------------------------------------------------------ domain names

@@ -62,7 +62,7 @@ ROOFTOP = PVSystemSpec(name="rooftop PV, low tilt", tilt_offset_deg=-20.0, syste
 
 def pv_capacity_factor(weather: pd.DataFrame, spec: PVSystemSpec = UTILITY_FIXED) -> pd.Series:
     """Hourly AC output per kWp DC (0..1) for ``spec`` under ``weather``."""
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     a = weather.attrs
     lat = float(a["latitude"])

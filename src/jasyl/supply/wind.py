@@ -11,6 +11,7 @@ electrical; 10 % by default) reduce the turbine output. Output: AC capacity fact
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,13 +36,11 @@ DEFAULT_WIND_FARM = WindFarmSpec()
 
 def wind_capacity_factor(weather: pd.DataFrame, spec: WindFarmSpec = DEFAULT_WIND_FARM) -> pd.Series:
     """Hourly capacity factor (0..1) of ``spec`` under ``weather``."""
-    from windpowerlib import ModelChain, WindTurbine
+    from windpowerlib import ModelChain, WindTurbine  # noqa: PLC0415 - windpowerlib is heavy; loaded on first use
 
     index = pd.DatetimeIndex(weather.index)
     height = float(weather.attrs.get("wind_height_m") or 10.0)
     elev = float(weather.attrs.get("elevation_m") or 0.0)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -12,9 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from jasyl.errors import InputError
+from jasyl.weather.csvfile import read_csv_weather
+from jasyl.weather.epw import read_epw_weather
+from jasyl.weather.era5 import read_era5_weather
 from jasyl.weather.normals import MonthlyNormals, konaev_normals, load_normals, parse_normals
+from jasyl.weather.pvgis import read_pvgis_weather
 from jasyl.weather.synthetic import DEFAULT_SEED, synthetic_year
 from jasyl.weather.table import REQUIRED_COLUMNS, TYPICAL_YEAR, WEATHER_COLUMNS, typical_index
+from jasyl.weather.tmy3 import read_tmy3_weather
 
 __all__ = [
     "read_weather",
@@ -89,12 +94,6 @@ def read_weather(
     ``fallback_location`` (latitude, longitude, elevation_m), e.g. the city's, is used only where
     neither the options nor the file give a location (CSV without coordinates, ERA5 grid).
     """
-    from jasyl.weather.csvfile import read_csv_weather
-    from jasyl.weather.epw import read_epw_weather
-    from jasyl.weather.era5 import read_era5_weather
-    from jasyl.weather.pvgis import read_pvgis_weather
-    from jasyl.weather.tmy3 import read_tmy3_weather
-
     p = Path(path)
     if not p.is_file():
         raise InputError("the weather file does not exist", file=p, fix="check the path")

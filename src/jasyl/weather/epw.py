@@ -29,7 +29,7 @@ _MISSING = {
 
 
 def read_epw_weather(path: str | Path, *, fill_gaps_hours: int = 0) -> pd.DataFrame:
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     file = Path(path)
     try:

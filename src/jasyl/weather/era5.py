@@ -48,7 +48,7 @@ def read_era5_weather(
     fill_gaps_hours: int = 0,
     year: int | None = None,
 ) -> pd.DataFrame:
-    import xarray as xr
+    import xarray as xr  # noqa: PLC0415 - xarray and netCDF are needed for ERA5 files only
 
     file = Path(path)
     try:

@@ -42,10 +42,6 @@ class MonthlyNormals:
     site: str = ""
     origin: str = ""
 
-    @property
-    def annual_ghi_kwh_m2(self) -> float:
-        return float(sum(self.ghi_kwh_m2))
-
 
 def _values(block: Any, key: str, file: str, lo: float, hi: float) -> tuple[float, ...]:
     if not isinstance(block, dict) or "values" not in block:

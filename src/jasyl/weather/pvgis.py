@@ -21,7 +21,7 @@ __all__ = ["read_pvgis_weather"]
 
 
 def read_pvgis_weather(path: str | Path, *, pvgis_format: str, fill_gaps_hours: int = 0) -> pd.DataFrame:
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     file = Path(path)
     try:

@@ -52,7 +52,7 @@ _KC_CAP = 1.1
 
 
 def _clear_sky(index: pd.DatetimeIndex, lat: float, lon: float, elev: float) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     pos = solar_position_midhour(index, lat, lon, elev)
     mid = index + pd.Timedelta(minutes=30)
@@ -80,7 +80,7 @@ def _split_dirindex(ghi: pd.Series, cs: pd.DataFrame, pos: pd.DataFrame, elev: f
     Ineichen model (22 % against 11 % of annual clear-sky GHI at Konaev), so a synthetic year split
     with Erbs would be too diffuse for a dry climate; DIRINDEX keeps clear hours clear.
     """
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     index = pd.DatetimeIndex(ghi.index)
     mid = index + pd.Timedelta(minutes=30)
@@ -236,7 +236,7 @@ def _synthetic_cached(lat: float, lon: float, elev: float, normals: MonthlyNorma
         got = np.bincount(month, weights=w, minlength=12) / np.bincount(month, minlength=12)
         w = w * (w_norm / got)[month]
 
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     df = pd.DataFrame(
         {

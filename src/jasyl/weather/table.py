@@ -58,7 +58,7 @@ def solar_position_midhour(
     index: pd.DatetimeIndex, latitude: float, longitude: float, elevation_m: float = 0.0
 ) -> pd.DataFrame:
     """Solar position at the middle of each hour (labels are hour starts); indexed like ``index``."""
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     mid = index + pd.Timedelta(minutes=30)
     pos = pvlib.solarposition.get_solarposition(mid, latitude, longitude, altitude=elevation_m)
@@ -70,7 +70,7 @@ def decompose_ghi(
     ghi: pd.Series, latitude: float, longitude: float, elevation_m: float = 0.0
 ) -> tuple[pd.Series, pd.Series]:
     """Split GHI into DNI and DHI with the Erbs model (pvlib), solar position at mid-hour."""
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     pos = solar_position_midhour(pd.DatetimeIndex(ghi.index), latitude, longitude, elevation_m)
     out = pvlib.irradiance.erbs(ghi.clip(lower=0.0), pos["zenith"], pd.DatetimeIndex(ghi.index))

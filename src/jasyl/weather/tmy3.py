@@ -17,7 +17,7 @@ __all__ = ["read_tmy3_weather"]
 
 
 def read_tmy3_weather(path: str | Path, *, fill_gaps_hours: int = 0) -> pd.DataFrame:
-    import pvlib
+    import pvlib  # noqa: PLC0415 - pvlib is heavy; loaded on first use
 
     file = Path(path)
     try:

@@ -19,11 +19,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from jasyl.errors import InputError
+from jasyl.monitoring.alerts import evaluate_for_rows
 from jasyl.monitoring.ingest.common import IngestError, ParsedFile, RowError, validate
 from jasyl.monitoring.ingest.readers import FORMATS, read_file
-from jasyl.monitoring.models import IngestBatch, Measurement, Site
-from jasyl.monitoring.store import db_times, insert_ignore, placeholder, utcnow
 from jasyl.monitoring.units import Conditions
+from jasyl.store.engine import db_times, insert_ignore, placeholder, utcnow
+from jasyl.store.models import IngestBatch, Measurement, Site
 
 __all__ = ["FORMATS", "IngestReport", "IngestError", "RowError", "ingest_file", "write_rows", "find_conflicts",
            "CHUNK_ROWS"]
@@ -65,7 +66,7 @@ def ingest_file(engine: Engine, path: str | Path, fmt: str, *, partial: bool = F
     """Ingest one file; raise :class:`IngestError` (nothing written) on bad rows unless ``partial``."""
     path = Path(path)
     if fmt not in FORMATS:
-        raise InputError(f"unknown format '{fmt}'", field="--format", fix=f"use one of {', '.join(FORMATS)}")
+        raise InputError(f"unknown format '{fmt}'", field="format", fix=f"use one of {', '.join(FORMATS)}")
     parsed: ParsedFile = read_file(path, fmt, site=site, period_s=period_s)
     good, errors, n_dup_file = validate(parsed, conditions)
     # values read = value rows of the file + lines rejected before they became rows (malformed lines)
@@ -186,8 +187,6 @@ def write_rows(conn: Connection, good: pd.DataFrame, *, demo: bool, batch_id: in
     inserted = int((conn.scalar(select(func.count()).select_from(table)) or 0) - count_before)
     alerts_new = 0
     if evaluate_alerts:
-        from jasyl.monitoring.alerts import evaluate_for_rows
-
         alerts_new = evaluate_for_rows(conn, frame, demo=demo)
     return inserted, sites_new, alerts_new
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from jasyl.errors import InputError
 from jasyl.monitoring.ingest.common import ROW_COLUMNS, ParsedFile, RowError, parse_period
-from jasyl.monitoring.models import SITE_KINDS
+from jasyl.store.models import SITE_KINDS
 
 __all__ = ["FORMATS", "read_file"]
 
@@ -42,7 +42,7 @@ def read_file(path: Path, fmt: str, *, site: str | None = None, period_s: int | 
         return read_sensor_community(path)
     if fmt == "csv":
         return read_plain_csv(path)
-    raise InputError(f"unknown format '{fmt}'", field="--format", fix=f"use one of {', '.join(FORMATS)}")
+    raise InputError(f"unknown format '{fmt}'", field="format", fix=f"use one of {', '.join(FORMATS)}")
 
 
 def _starts_with_brace(path: Path) -> bool:

@@ -1,0 +1,46 @@
+"""Typer options shared by several commands (one definition each)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["CityOption", "MeasuresOption", "LangOption", "Language", "OutputFormat", "TableOrJson",
+           "FormatOption"]
+
+
+
+class OutputFormat(StrEnum):
+    """:data:`jasyl.vocabulary.OUTPUT_FORMATS` as a typer choice (a test keeps the two equal)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TableOrJson(StrEnum):
+    """table or json: the formats of commands without a CSV form."""
+
+    table = "table"
+    json = "json"
+
+
+class Language(StrEnum):
+    """:data:`jasyl.vocabulary.LANGUAGES` as a typer choice (a test keeps the two equal)."""
+
+    en = "en"
+    ru = "ru"
+    kk = "kk"
+
+
+CityOption = Annotated[
+    str | None, typer.Option("--city", help="Embedded city name (konaev) or path to a city YAML file. Default: Konaev.")
+]
+MeasuresOption = Annotated[
+    Path | None, typer.Option("--measures", help="Your own measures YAML file (default: the embedded library).")
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of the table and figure: en, ru or kk.")]
+FormatOption = Annotated[TableOrJson, typer.Option("--format", help="table or json")]

@@ -1,0 +1,110 @@
+"""``jasyl plan``: inventory -> profiles -> least-cost hourly plan -> MACC and pathway -> report.
+
+Writes ``<out>/<city slug>/`` atomically: ``report.html`` (self-contained, opens offline),
+``summary.json`` and CSV tables (see :mod:`jasyl.report.outputs`). Progress goes to stderr; stdout
+gets a table or ONE JSON object (``--format json``). The work is :func:`jasyl.planning.run_plan`.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jasyl.cli._console import RichProgress, err_console, option_names, stdout_to_stderr, wide_console
+from jasyl.cli._options import Language, TableOrJson
+from jasyl.planning import PlanOptions, run_plan
+from jasyl.progress import stage
+from jasyl.report import Labels, write_plan_outputs
+
+__all__ = ["register", "plan_command"]
+
+
+class MethodChoice(StrEnum):
+    """``--method`` as the command line spells it (the option's value has an underscore)."""
+
+    exact = "exact"
+    typical_days = "typical-days"
+
+
+def _render_table(summary: dict[str, Any], labels: Labels, console: Console) -> None:
+    s = summary
+    table = Table(title=labels.t("cli.table.title", city=s.get("city_name", s["city"])))
+    table.add_column(labels.t("cli.table.item"))
+    table.add_column(labels.t("cli.table.value"), justify="right")
+    for key, value, digits in (
+        ("co2_before", s["co2_before_t"], 0),
+        ("co2_after", s["co2_after_t"], 0),
+        ("target", s["target_co2_t"], 0),
+        ("cost", s["total_annual_cost_usd"], 0),
+        ("baseline", s["baseline_annual_cost_usd"], 0),
+        ("per_t", s["cost_per_t_avoided_usd"], 0),
+        ("solve", s["solve_seconds"], 1),
+    ):
+        table.add_row(labels.t(f"cli.table.{key}"), labels.num(value, digits))
+    table.add_section()
+    for tech, item in s["new_capacity"].items():
+        table.add_row(f"{labels.t('cli.table.build')}: {labels.tech(tech)}", f"{labels.sig(item['value'])} "
+                      f"{labels.unit(item['unit'])}")
+    console.print(table)
+
+
+def plan_command(
+    city: Annotated[str | None, typer.Option("--city", help="Embedded city name (konaev) or path to a city YAML file.")]
+    = None,
+    weather: Annotated[Path | None, typer.Option("--weather", help="Weather file (EPW, PVGIS, ERA5 or CSV); "
+                                                 "default: synthetic year from the city's climate normals.")] = None,
+    target_co2: Annotated[float, typer.Option("--target-co2", help="CO2 cap of the planned system, t per year "
+                                              "(0 = zero carbon).")] = 0.0,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of the report and messages: kk, ru or en.")]
+    = Language.en,
+    out: Annotated[Path, typer.Option("--out", help="Output directory; files go to OUT/<city>/.")] = Path("out"),
+    output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json (stdout)")]
+    = TableOrJson.table,
+    hours: Annotated[int | None, typer.Option("--hours", help="Solve only the first N hours (24..8760), "
+                                              "e.g. 336 for a quick test; default: the full year.")] = None,
+    method: Annotated[MethodChoice, typer.Option("--method", help="exact: the full hourly LP (default); "
+                                                 "typical-days: design on typical days, then checked hour by hour "
+                                                 "over the year (faster for a full year).")] = MethodChoice.exact,
+    measures: Annotated[Path | None, typer.Option("--measures", help="Measures YAML of the MACC section "
+                                                  "(default: the embedded library).")] = None,
+    pathway: Annotated[bool, typer.Option("--pathway/--no-pathway", help="Add the year-by-year pathway (the "
+                                          "default of 'jasyl pathway' for the same city and weather; cached).")]
+    = True,
+) -> None:
+    """The main job: inventory, hourly profiles, least-cost zero-carbon plan and a report (kk/ru/en)."""
+    labels = Labels(lang.value)
+    with option_names():
+        options = PlanOptions(
+            city=city,
+            weather=None if weather is None else str(weather),
+            target_co2_t=target_co2,
+            method="typical_days" if method is MethodChoice.typical_days else "exact",
+            hours=hours,
+            language=lang.value,  # type: ignore[arg-type]
+            measures=None if measures is None else str(measures),
+            pathway=pathway,
+        )
+        with RichProgress(labels) as progress, stdout_to_stderr():
+            outcome = run_plan(options, progress)
+            with stage(progress, "report"):
+                out_dir, summary = write_plan_outputs(outcome, out)
+    report = out_dir / "report.html"
+    err_console.print(labels.t("cli.written", path=str(out_dir)), highlight=False)
+    err_console.print(labels.t("cli.open_hint", path=str(report)), highlight=False)
+    if output_format is TableOrJson.json:
+        payload = dict(summary)
+        payload["outputs"] = {"directory": str(out_dir), "report": str(report)}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _render_table(summary, labels, wide_console(100))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``jasyl plan`` to ``app``."""
+    app.command("plan")(plan_command)

@@ -1,0 +1,39 @@
+"""Use cases: the one place a city is loaded and a job is run, for the CLI, the web and Dask alike.
+
+One function per use case, each taking a frozen options dataclass (:mod:`.options`: checked, to and
+from dicts, an input hash) and an optional progress callback (:mod:`jasyl.progress`):
+
+* :func:`run_plan` (:class:`PlanOptions`) -> :class:`PlanOutcome` (plan, inventory, MACC, pathway);
+* :func:`run_pathway` (:class:`PathwayOptions`) -> :class:`~jasyl.pathway.Pathway` (cached);
+* :func:`run_macc` (:class:`MaccOptions`) -> :class:`MaccOutcome`;
+* :func:`plan` - the plain Python entry ``jasyl.plan`` returning a :class:`~jasyl.model.result.PlanResult`.
+
+Use cases compute; drawing and writing files is :mod:`jasyl.report`'s job.
+"""
+
+from __future__ import annotations
+
+from jasyl.planning.city_inputs import CityData, inputs_factory, inputs_from_city, profiles_for
+from jasyl.planning.macc import MaccOutcome, run_macc
+from jasyl.planning.options import MaccOptions, Options, PathwayOptions, PlanOptions
+from jasyl.planning.pathway import planner_check_for, run_pathway
+from jasyl.planning.run import PlanOutcome, plan, plan_inputs, run_plan
+
+__all__ = [
+    "CityData",
+    "MaccOptions",
+    "MaccOutcome",
+    "Options",
+    "PathwayOptions",
+    "PlanOptions",
+    "PlanOutcome",
+    "inputs_factory",
+    "inputs_from_city",
+    "plan",
+    "plan_inputs",
+    "planner_check_for",
+    "profiles_for",
+    "run_macc",
+    "run_pathway",
+    "run_plan",
+]

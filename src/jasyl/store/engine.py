@@ -1,0 +1,148 @@
+"""The jasyl database: engine, schema migrations (Alembic) and dialect helpers.
+
+SQLite by default (``monitoring.sqlite`` under the user's data directory, WAL journal), any other
+SQLAlchemy URL through ``JASYL_DB_URL`` (``postgresql+psycopg://user@host:port/db``). The schema of
+every table in :mod:`jasyl.store.models` is created and upgraded by the Alembic scripts shipped in
+``jasyl/store/migrations``. :func:`open_store` creates or upgrades the schema and nothing else: it
+never writes data (demonstration data are loaded only by ``jasyl monitor init``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from jasyl.errors import InputError
+
+__all__ = ["ENV_VAR", "default_db_url", "make_engine", "upgrade", "is_initialised", "open_store",
+           "insert_ignore", "to_utc_naive", "display_url", "utcnow", "placeholder", "db_times",
+           "SQLITE_TIME_FORMAT"]
+
+ENV_VAR = "JASYL_DB_URL"
+
+
+def default_db_url() -> str:
+    """``JASYL_DB_URL`` if set, else a SQLite file under the user data directory."""
+    url = os.environ.get(ENV_VAR, "").strip()
+    if url:
+        return url
+    path = Path(user_data_dir("jasyl", appauthor=False)) / "monitoring.sqlite"
+    return f"sqlite:///{path}"
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as given
+        return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    url = url or default_db_url()
+    try:
+        if url.startswith("sqlite"):
+            db_path = url.split("///", 1)[1] if "///" in url else ""
+            if db_path and db_path != ":memory:":
+                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 30})
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise InputError(f"cannot use database URL '{display_url(url)}': {exc}", field=ENV_VAR,
+                         fix="use e.g. sqlite:////path/to/file.sqlite or postgresql+psycopg://user@host/db") from exc
+
+
+def _alembic_config(connection: Any) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("jasyl.store") / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with the shipped Alembic scripts (idempotent)."""
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), revision)
+    except SQLAlchemyError as exc:
+        raise InputError(f"cannot create or upgrade the database: {exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[0]}", field=ENV_VAR,
+                         fix="check that the database server is running and the URL is right") from exc
+
+
+def is_initialised(engine: Engine) -> bool:
+    try:
+        return inspect(engine).has_table("alembic_version")
+    except SQLAlchemyError as exc:
+        raise InputError(f"cannot open the database: {str(exc).splitlines()[0]}", field=ENV_VAR,
+                         fix="check that the database server is running and the URL is right") from exc
+
+
+def insert_ignore(engine_or_conn: Any, table: Any) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the connection's dialect."""
+    name = engine_or_conn.dialect.name
+    if name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    if name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    raise InputError(f"database dialect '{name}' is not supported", field=ENV_VAR, fix="use SQLite or PostgreSQL")
+
+
+#: how SQLAlchemy's SQLite DateTime type stores values; raw bulk writes use the same text so that
+#: keys and range comparisons agree with rows written through the ORM
+SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def placeholder(conn: Any) -> str:
+    """The DB-API placeholder of the connection's driver (``?`` for sqlite3, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def db_times(conn: Any, times: Any) -> list[Any]:
+    """Naive UTC times (a pandas Series) as the driver wants them for raw SQL."""
+    series = pd.Series(pd.to_datetime(times))
+    if conn.dialect.name == "sqlite":
+        return list(series.dt.strftime(SQLITE_TIME_FORMAT))
+    return list(series.dt.to_pydatetime())
+
+
+def to_utc_naive(value: datetime) -> datetime:
+    """Naive UTC datetime (aware values are converted; naive ones are taken as UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def open_store(url: str | None = None) -> Engine:
+    """Engine of the database at ``url`` (default :func:`default_db_url`) with its schema created or
+    brought up to date. Writes no data: a fresh database stays empty."""
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine

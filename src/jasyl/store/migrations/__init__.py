@@ -1,0 +1,1 @@
+"""Alembic migration scripts of the jasyl database (run by :func:`jasyl.store.engine.upgrade`)."""

@@ -1,0 +1,133 @@
+"""Tables of environmental monitoring (SQLAlchemy 2 declarative models).
+
+Times are stored as naive UTC ``DateTime`` values on every backend (SQLite has no time zones);
+:func:`jasyl.store.engine.to_utc_naive` is the only way in. Every measurement value is in the
+canonical unit of its parameter (``data/monitoring/parameters.yaml``); the value and unit as read are
+kept beside it. ``demo`` marks demonstration rows, which are never shown without a DEMO label.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jasyl.store.base import Base, BigId
+
+__all__ = ["Site", "Source", "Measurement", "Standard", "Alert", "IngestBatch",
+           "SITE_KINDS", "SOURCE_TYPES", "SOURCE_STATUSES"]
+
+SITE_KINDS = ("air_station", "water_point", "sensor")
+SOURCE_TYPES = ("brick_works", "quarry", "sewage_outfall", "boiler_house", "landfill", "other")
+SOURCE_STATUSES = ("operating", "closed", "illegal", "under_restoration")
+
+class Site(Base):
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    approximate_location: Mapped[bool] = mapped_column(Boolean, default=False)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin: Mapped[str] = mapped_column(Text, default="")
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    type: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    approximate_location: Mapped[bool] = mapped_column(Boolean, default=False)
+    operator: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin: Mapped[str] = mapped_column(Text, default="")
+
+
+class IngestBatch(Base):
+    __tablename__ = "ingest_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(30))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_inserted: Mapped[int] = mapped_column(Integer)
+    rows_duplicate: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer)
+
+
+class Measurement(Base):
+    __tablename__ = "measurements"
+    __table_args__ = (
+        UniqueConstraint("site_id", "parameter", "period_s", "time_utc", name="uq_measurement"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    #: start of the averaging period (or sampling time when ``period_s`` is 0), naive UTC
+    time_utc: Mapped[datetime] = mapped_column(DateTime)
+    parameter: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    #: averaging period in seconds; 0 = a sample (grab sample or a low-cost sensor reading)
+    period_s: Mapped[int] = mapped_column(Integer)
+    original_value: Mapped[float] = mapped_column(Float)
+    original_unit: Mapped[str] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batches.id"))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Standard(Base):
+    __tablename__ = "standards"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    body: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(30))
+    parameter: Mapped[str] = mapped_column(String(40))
+    averaging: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(40))
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "site_id", "parameter", "period_start", name="uq_alert"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(20))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    parameter: Mapped[str] = mapped_column(String(40))
+    averaging: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[datetime] = mapped_column(DateTime)
+    period_end: Mapped[datetime] = mapped_column(DateTime)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    standard_id: Mapped[str] = mapped_column(String(80))
+    limit_value: Mapped[float] = mapped_column(Float)
+    #: value / limit (for a minimum such as dissolved oxygen: limit / value)
+    ratio: Mapped[float] = mapped_column(Float)
+    #: value - limit, in ``unit`` (for a minimum: limit - value)
+    excess: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,53 @@
+"""The store: migrations match the tables, SQLite runs in WAL mode, opening never writes data."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, inspect, select, text
+
+from jasyl.monitoring.setup import init_monitoring, open_monitoring
+from jasyl.store.engine import open_store
+from jasyl.store.models import Base, Measurement, Site, Source
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = init_monitoring(db_url, demo=False)
+    with engine.connect() as conn:
+        assert conn.scalar(text("select version_num from alembic_version")) == "0001_initial"
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    # ignore differences in how a unique constraint is spelt (column flag vs. table constraint)
+    real = [d for d in diffs if not (isinstance(d, tuple) and d[0] in ("add_constraint", "remove_constraint",
+                                                                        "add_index", "remove_index"))]
+    assert real == []
+
+
+def test_sqlite_uses_wal(sqlite_url: str) -> None:
+    engine = init_monitoring(sqlite_url, demo=False)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_open_store_creates_the_schema_and_writes_no_data(db_url: str) -> None:
+    engine = open_store(db_url)
+    assert {"sites", "sources", "measurements", "standards", "alerts"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        for table in (Site, Source, Measurement):
+            assert conn.scalar(select(func.count()).select_from(table)) == 0
+    # opening for monitoring adds the standards, never measurements or demo rows
+    engine = open_monitoring(db_url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Measurement)) == 0
+        assert conn.scalar(select(func.count()).select_from(Site).where(Site.demo.is_(True))) == 0
+
+
+def test_a_database_made_by_the_old_layout_upgrades_in_place(sqlite_url: str) -> None:
+    """The revision ids did not change when the migrations moved to jasyl/store: an existing database
+    (its alembic_version row) is recognised and kept."""
+    engine = init_monitoring(sqlite_url, demo=False)
+    with engine.begin() as conn:
+        assert conn.scalar(text("select version_num from alembic_version")) == "0001_initial"
+    engine = open_store(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.scalar(text("select count(*) from alembic_version")) == 1
