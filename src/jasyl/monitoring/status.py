@@ -179,7 +179,7 @@ def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ) -> dict[str, A
     with engine.connect() as conn:
         last = conn.scalar(select(func.max(Measurement.time_utc)).where(Measurement.site_id == site.id))
     info: dict[str, Any] = {
-        "code": site.code, "name": site.name, "kind": site.kind, "demo": bool(site.demo),
+        "id": site.id, "code": site.code, "name": site.name, "kind": site.kind, "demo": bool(site.demo),
         "label": DEMO_LABEL if site.demo else "", "latitude": site.latitude, "longitude": site.longitude,
         "approximate_location": bool(site.approximate_location), "latest": [], "exceedances": [],
         "open_alerts": []}
@@ -235,7 +235,7 @@ def status(engine: Engine, site_codes: list[str] | None = None, tz: str = DEFAUL
                   "laboratory protocol.",
                   "KZ one-off MPC (20-30 min) is compared with hourly means."],
         "sites": [site_status(engine, s, tz) for s in sites],
-        "sources": [{"name": s.name, "type": s.type, "status": s.status, "latitude": s.latitude,
+        "sources": [{"id": s.id, "name": s.name, "type": s.type, "status": s.status, "latitude": s.latitude,
                      "longitude": s.longitude, "approximate_location": bool(s.approximate_location),
                      "operator": s.operator, "notes": s.notes, "demo": bool(s.demo),
                      "label": DEMO_LABEL if s.demo else ""} for s in sources],

@@ -8,6 +8,7 @@ line here (so that ``Base.metadata`` and the Alembic environment see them) and a
 
 from __future__ import annotations
 
+from jasyl.store.alert_events import AlertEvent
 from jasyl.store.base import Base, BigId
 from jasyl.store.monitoring import (
     SITE_KINDS,
@@ -29,6 +30,7 @@ __all__ = [
     "Measurement",
     "Standard",
     "Alert",
+    "AlertEvent",
     "IngestBatch",
     "SITE_KINDS",
     "SOURCE_TYPES",
