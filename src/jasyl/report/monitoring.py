@@ -1,5 +1,6 @@
-"""The monitoring report: a self-contained HTML page (opens offline) with a map of sites and sources,
-time series, indices and alerts.
+"""The monitoring report: a self-contained HTML page (opens offline) with a map of sites and sources
+(numbered markers over the offline Natural Earth base), time series, indices and alerts; every name
+(standards, rules, parameters, demo sites and sources) in the reader's language, times in local time.
 
 It draws from :func:`jasyl.monitoring.status.report_data` (read from the database before rendering;
 nothing here touches the database). Plots are :class:`~matplotlib.figure.Figure` objects exported by
@@ -9,7 +10,6 @@ nothing here touches the database). Plots are :class:`~matplotlib.figure.Figure`
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -21,14 +21,17 @@ from matplotlib.axes import Axes
 from jasyl.fileio import write_text_atomic
 from jasyl.i18n import format_number, translate
 from jasyl.monitoring.standards import DEFAULT_TZ, daily_means, find_standard, hourly_means, parameter_def
+from jasyl.report.air_charts import monitoring_map_chart
+from jasyl.report.geojson import base_geojson, monitoring_geojson
 from jasyl.report.html import render
+from jasyl.report.monitor_labels import MonitorLabels
+from jasyl.report.monitoring_view import site_views, source_rows
 from jasyl.report.svg import new_figure, to_svg
+from jasyl.report.vegalite import chart_svg
 
 __all__ = ["render_report", "write_report", "site_figure_id", "MAP_FIGURE_ID"]
 
 MAP_FIGURE_ID = "fig-monitor-map"
-_SOURCE_MARKERS = {"brick_works": "s", "quarry": "^", "sewage_outfall": "v", "boiler_house": "D",
-                   "landfill": "X", "other": "o"}
 
 
 def site_figure_id(code: str) -> str:
@@ -36,30 +39,18 @@ def site_figure_id(code: str) -> str:
     return "fig-site-" + re.sub(r"[^a-z0-9]+", "-", code.lower()).strip("-")
 
 
-def _map(data: dict[str, Any], lang: str) -> str:
-    fig, ax = new_figure(8.0, 6.0, layout="tight")
-    for s in data["sources"]:
-        if s["latitude"] is None or s["longitude"] is None:
-            continue
-        ax.scatter(s["longitude"], s["latitude"], marker=_SOURCE_MARKERS.get(s["type"], "o"),
-                   c="#b03a2e" if s["status"] in ("operating", "illegal") else "#7f8c8d", s=60, zorder=3)
-        label = s["name"] + (" (DEMO)" if s["demo"] else "") + (" ~" if s["approximate_location"] else "")
-        ax.annotate(label, (s["longitude"], s["latitude"]), fontsize=7, xytext=(4, 4), textcoords="offset points")
-    for s in data["sites"]:
-        if s["latitude"] is None or s["longitude"] is None:
-            continue
-        ax.scatter(s["longitude"], s["latitude"], marker="o", facecolors="none",
-                   edgecolors="#1f618d" if s["kind"] != "water_point" else "#17a589", s=90, linewidths=2, zorder=4)
-        label = s["name"] + (" ~" if s["approximate_location"] else "")
-        ax.annotate(label, (s["longitude"], s["latitude"]), fontsize=7, color="#1f618d", xytext=(4, -10),
-                    textcoords="offset points")
-    ax.set_xlabel(translate("monitor.axis.longitude", lang))
-    ax.set_ylabel(translate("monitor.axis.latitude", lang))
-    ax.set_aspect(1.0 / math.cos(math.radians(43.9)))  # metres per degree at Konaev's latitude
-    ax.grid(True, alpha=0.3)
-    title = translate("monitor.report.map_title", lang)
-    ax.set_title(title)
-    return to_svg(fig, MAP_FIGURE_ID, title)
+def _map(data: dict[str, Any], lang: str) -> tuple[str, list[dict[str, Any]]]:
+    """A map of sites and sources over the offline Natural Earth base (Vega-Lite, rendered to SVG),
+    with numbered markers, and the table of numbers (so labels never overlap)."""
+    layer = monitoring_geojson(data, lang)
+    chart = monitoring_map_chart(layer, base_geojson(lang), lang=lang,
+                                 title=translate("monitor.report.map_title", lang),
+                                 chart_id=MAP_FIGURE_ID)
+    lab = MonitorLabels(lang)
+    legend = [{"number": int(r.number), "name": r.name, "what": r.kind, "status": r.status,
+               "layer": r.layer, "demo": bool(r.demo), "approximate": bool(r.approximate),
+               "where": f"{lab.num(r.latitude, 3)}, {lab.num(r.longitude, 3)}"} for r in chart.data.itertuples()]
+    return chart_svg(chart.spec, MAP_FIGURE_ID, title=chart.title), legend
 
 
 def _site_plot(code: str, df: pd.DataFrame, params: list[str], lang: str, demo: bool) -> str:
@@ -73,7 +64,7 @@ def _site_plot(code: str, df: pd.DataFrame, params: list[str], lang: str, demo: 
     for ax in list(axes.flat)[len(params):]:
         ax.set_visible(False)
     if demo:
-        fig.suptitle("DEMO", color="#b7950b", fontweight="bold")
+        fig.suptitle(translate("monitor.demo_tag", lang), color="#b7950b", fontweight="bold")
     return to_svg(fig, site_figure_id(code), translate("monitor.report.timeseries", lang))
 
 
@@ -86,7 +77,8 @@ def _panel(ax: Axes, sub: pd.DataFrame, parameter: str, lang: str) -> None:
     pdef = parameter_def(parameter)
     if pdef.medium == "water":
         local = _local(pd.DatetimeIndex(pd.to_datetime(sub["time_utc"])))
-        ax.plot(local, sub["value"].to_numpy(), "o-", ms=3, lw=1, label=pdef.label)
+        ax.plot(local, sub["value"].to_numpy(), "o-", ms=3, lw=1,
+                label=MonitorLabels(lang).averaging("sample"))
         std = find_standard(parameter, "fishery_mpc")
         if std:
             ax.axhline(std.value, color="#c0392b", ls="--", lw=1, label=translate("monitor.legend.fishery_mpc", lang))
@@ -106,7 +98,8 @@ def _panel(ax: Axes, sub: pd.DataFrame, parameter: str, lang: str) -> None:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_title(f"{pdef.label}, {pdef.unit}", fontsize=9, loc="left")
+    lab = MonitorLabels(lang)
+    ax.set_title(f"{lab.parameter(parameter)}, {lab.unit(pdef.unit)}", fontsize=9, loc="left")
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=6, loc="upper right")
     ax.grid(True, alpha=0.3)
@@ -126,8 +119,12 @@ def render_report(data: dict[str, Any], lang: str) -> str:
     def num(x: Any, digits: int = 2) -> str:
         return "-" if x is None else format_number(float(x), lang, digits)
 
-    return render("monitoring.html.j2", lang=lang, data=data, map_svg=_map(data, lang), site_svgs=site_svgs,
-                  num=num, t=lambda key, **values: translate(key, lang, **values))
+    map_svg, map_legend = _map(data, lang)
+    lab = MonitorLabels(lang)
+    return render("monitoring.html.j2", lang=lang, data=data, map_svg=map_svg, map_legend=map_legend,
+                  site_svgs=site_svgs, sites=site_views(data, lang), sources=source_rows(data, lang),
+                  zone=lab.zone_text(), demo_tag=lab.demo_tag(), num=num,
+                  t=lambda key, **values: translate(key, lang, **values))
 
 
 def write_report(data: dict[str, Any], out: Path, lang: str) -> Path:
