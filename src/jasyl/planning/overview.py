@@ -1,5 +1,5 @@
 """Use case ``overview``: what the public pages show of a city (inventory, plan headline, what gets built,
-the pathway year by year, the cost-CO2 trade-off curve and the explainer's figures), as one JSON-ready
+the pathway year by year and the explainer's figures; the trade-off curve is its own job), as one JSON-ready
 dict, computed once in the background and kept in the planning cache.
 
 The web never computes these in a request: it reads :func:`load_overview` (a cache look-up) and, when
@@ -20,6 +20,7 @@ from jasyl.planning.options import Options, PlanOptions
 from jasyl.planning.run import run_plan
 from jasyl.profiles import normals_for_city
 from jasyl.progress import ProgressCallback, stage
+from jasyl.vocabulary import PlanMethod
 
 __all__ = ["OverviewOptions", "run_overview", "load_overview", "overview_key", "CACHE_KIND", "SCHEMA"]
 
@@ -38,16 +39,16 @@ class OverviewOptions(Options):
     weather: str | None = None
     #: solve only the first N hours (tests and quick starts); None: the full year, as ``jasyl plan``
     hours: int | None = None
-    method: str = field(default="exact", metadata={"what": "method"})
-    #: also compute the cost-CO2 trade-off curve (several solves)
-    tradeoff: bool = True
+    method: PlanMethod = field(default="exact", metadata={"what": "method"})
+    #: include the year-by-year pathway (what ``jasyl plan`` shows; several more solves)
+    pathway: bool = True
 
     def check(self) -> None:
         self.plan_options()  # the same checks as ``jasyl plan``
 
     def plan_options(self) -> PlanOptions:
-        return PlanOptions(city=self.city, weather=self.weather, hours=self.hours, method=self.method,  # type: ignore[arg-type]
-                           pathway=True)
+        return PlanOptions(city=self.city, weather=self.weather, hours=self.hours, method=self.method,
+                           pathway=self.pathway)
 
 
 def _f(x: Any) -> Any:
@@ -80,19 +81,15 @@ def load_overview(options: OverviewOptions, data: CityData | None = None) -> dic
     return load_entry(CACHE_KIND, overview_key(options, data))
 
 
-def run_overview(options: OverviewOptions, progress: ProgressCallback | None = None,
-                 *, tradeoff_runner: Any = None) -> dict[str, Any]:
-    """Compute the overview (stages of ``jasyl plan`` plus ``tradeoff`` and ``explainer``) and cache it.
+def run_overview(options: OverviewOptions, progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Compute the overview (the stages of ``jasyl plan`` with its pathway, then ``explainer``) and cache it.
 
-    ``tradeoff_runner(plan_options, progress) -> dict`` computes the trade-off curve (the JSON of
-    ``jasyl tradeoff``); without one the overview has no curve (``tradeoff: null``).
+    The trade-off curve is slower than everything else together; it is its own use case and job, and the
+    public page shows it when it is ready.
     """
     data = CityData.load(options.city)
     outcome = run_plan(options.plan_options(), progress)
     result = outcome.result
-    tradeoff = None
-    if options.tradeoff and tradeoff_runner is not None:
-        tradeoff = tradeoff_runner(options.plan_options(), progress)
     with stage(progress, "explainer"):
         try:
             normals = normals_for_city(data.city)
@@ -115,7 +112,6 @@ def run_overview(options: OverviewOptions, progress: ProgressCallback | None = N
                       "sectors": sectors.to_dict(orient="records")},
         "plan": result.to_dict(hourly=False),
         "pathway": outcome.pathway.to_dict() if outcome.pathway is not None else None,
-        "tradeoff": tradeoff,
         "explainer": facts.to_dict(),
     }
     out = _clean(out)
