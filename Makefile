@@ -27,7 +27,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) postgres
+pytest: $(STAMP) postgres chromium
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck pytest
@@ -45,5 +45,16 @@ postgres:
 	    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq postgresql >/dev/null 2>&1; } || \
 	  echo "postgres: PostgreSQL not installed; the PostgreSQL tests will be skipped"
 
+# Browser tests drive Debian's Chromium through Playwright (pointed at /usr/bin/chromium; Playwright never
+# downloads a browser): install the package when missing and running as root with apt-get; without it
+# the browser tests skip with a reason.
+.PHONY: chromium
+chromium:
+	@test -x /usr/bin/chromium || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    timeout 300 apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+	  echo "chromium: Debian's chromium not installed; the browser tests will be skipped"
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -9,6 +9,7 @@ line here (so that ``Base.metadata`` and the Alembic environment see them) and a
 from __future__ import annotations
 
 from jasyl.store.alert_events import AlertEvent
+from jasyl.store.audit import AuditEntry
 from jasyl.store.base import Base, BigId
 from jasyl.store.monitoring import (
     SITE_KINDS,
@@ -21,6 +22,7 @@ from jasyl.store.monitoring import (
     Source,
     Standard,
 )
+from jasyl.store.users import ApiToken, LoginAttempt, User, UserRole, WebSession
 
 __all__ = [
     "Base",
@@ -35,4 +37,10 @@ __all__ = [
     "SITE_KINDS",
     "SOURCE_TYPES",
     "SOURCE_STATUSES",
+    "User",
+    "UserRole",
+    "WebSession",
+    "ApiToken",
+    "LoginAttempt",
+    "AuditEntry",
 ]

@@ -1,0 +1,125 @@
+"""Fixtures for the web platform: an in-process app on a fresh store with one user per role.
+
+* ``web`` - a :class:`WebEnv`: ``web.client(role)`` gives a TestClient signed in as that role
+  (``None`` = anonymous), ``web.app``, ``web.engine``, ``web.settings``, ``web.ids[role]`` (user ids),
+  ``web.csrf(client)`` (the token for forms), ``web.post(client, url, data)`` (a form POST with the
+  CSRF token). Every test gets its own copy of the store (SQLite file copied from a template built
+  once per test worker: migrations, standards, the labelled demo data, the users and one API token).
+* ``live_server`` (in ``tests/web/browser/conftest.py``) - uvicorn on a free 127.0.0.1 port.
+
+Users (password ``PASSWORD`` for all): ``viewer1``, ``analyst1``, ``inspector1``, ``admin1``, each with
+that role on konaev; ``other_admin`` is admin of another city only (for scope tests).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jasyl.monitoring.setup import init_monitoring
+from jasyl.store.engine import make_engine
+from jasyl.store.users import create_session, create_token, create_user
+from jasyl.web.access import SESSION_COOKIE, session_signer
+from jasyl.web.app import create_app
+from jasyl.web.settings import WebSettings
+
+ROLES = ("viewer", "analyst", "inspector", "admin")
+PRINCIPALS: tuple[str | None, ...] = (None, *ROLES)
+PASSWORD = "test-password-123"
+SECRET = "test-secret-key-" + "x" * 40
+CITY = "konaev"
+OTHER_CITY = "almaty"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Template:
+    path: Path
+    ids: dict[str, int]
+    token: str
+    token_id: int
+
+
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    folder = tmp_path_factory.mktemp("web-template")
+    path = folder / "store.sqlite"
+    engine = init_monitoring(f"sqlite:///{path}", demo=True)
+    ids = {}
+    for role in ROLES:
+        ids[role] = create_user(engine, f"{role}1", PASSWORD, roles={CITY: role}, display_name=f"Test {role}").id
+    ids["other_admin"] = create_user(engine, "other_admin", PASSWORD, roles={OTHER_CITY: "admin"}).id
+    token, info = create_token(engine, ids["viewer"], "test token")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    with sqlite3.connect(path) as raw:  # one self-contained file to copy
+        raw.execute("PRAGMA journal_mode=DELETE")
+    return Template(path=path, ids=ids, token=token, token_id=info.id)
+
+
+@dataclass
+class WebEnv:
+    app: Any
+    engine: Any
+    settings: WebSettings
+    ids: dict[str, int]
+    token: str
+    token_id: int
+    clients: dict[str | None, TestClient] = field(default_factory=dict)
+
+    def client(self, role: str | None = None, *, fresh: bool = False) -> TestClient:
+        """A client signed in as ``role`` (``"viewer"`` ... ``"admin"``, ``"other_admin"``) or anonymous."""
+        if role in self.clients and not fresh:
+            return self.clients[role]
+        client = TestClient(self.app, base_url="http://testserver", follow_redirects=False)
+        if role is not None:
+            session_id = create_session(self.engine, self.ids[role], hours=1, client="testclient")
+            client.cookies.set(SESSION_COOKIE, session_signer(SECRET).sign(session_id).decode("ascii"))
+        if not fresh:
+            self.clients[role] = client
+        return client
+
+    def csrf(self, client: TestClient, page: str = "/login") -> str:
+        """The CSRF token of ``client`` (read from a form on ``page``; sets the cookie)."""
+        response = client.get(page)
+        found = _CSRF.search(response.text)
+        assert found, f"no CSRF field on {page} ({response.status_code})"
+        return found.group(1)
+
+    def post(self, client: TestClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """A form POST carrying the client's CSRF token."""
+        body = dict(data or {})
+        body.setdefault("csrf_token", self.csrf(client))
+        return client.post(url, data=body, **kwargs)
+
+
+def make_env(template: Template, folder: Path, **settings_overrides: Any) -> WebEnv:
+    path = folder / "store.sqlite"
+    shutil.copyfile(template.path, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    settings = WebSettings(db_url=url, data_dir=folder / "web", secret_key=SECRET, cities=(CITY, OTHER_CITY),
+                           **settings_overrides)
+    app = create_app(settings, engine=engine)
+    return WebEnv(app=app, engine=engine, settings=settings, ids=dict(template.ids), token=template.token,
+                  token_id=template.token_id)
+
+
+@pytest.fixture
+def web(web_template: Template, tmp_path: Path) -> Iterator[WebEnv]:
+    env = make_env(web_template, tmp_path)
+    try:
+        yield env
+    finally:
+        for client in env.clients.values():
+            client.close()
+        env.engine.dispose()
