@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -79,6 +81,12 @@ def test_pages_in_each_language_show_no_catalogue_key(web: WebEnv) -> None:
             assert not leftovers, f"{url} [{lang}]: {leftovers}"
 
 
+def _run(coro: Any) -> Any:
+    """Run a coroutine on a fresh loop in its own thread (safe whatever loop this thread has)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 class _Upload:
     def __init__(self, name: str, data: bytes) -> None:
         self.filename = name
@@ -93,7 +101,7 @@ class _Upload:
 def test_uploads_stay_in_the_users_folder(tmp_path: Path, name: str) -> None:
     store = UploadStore(tmp_path / "uploads", max_bytes=1000)
     try:
-        stored = asyncio.run(store.save(7, _Upload(name, b"a,b\n1,2\n"), kind="weather", suffixes=(".csv",)))
+        stored = _run(store.save(7, _Upload(name, b"a,b\n1,2\n"), kind="weather", suffixes=(".csv",)))
     except InputError:  # refused outright (e.g. nothing usable left of the name) is fine too
         assert not [p for p in tmp_path.rglob("*") if p.is_file()]
         return
@@ -108,11 +116,11 @@ def test_uploads_stay_in_the_users_folder(tmp_path: Path, name: str) -> None:
 def test_upload_limits_and_types(tmp_path: Path) -> None:
     store = UploadStore(tmp_path / "uploads", max_bytes=10)
     with pytest.raises(UploadTooLarge):
-        asyncio.run(store.save(1, _Upload("big.csv", b"x" * 11), kind="city", suffixes=(".csv",)))
+        _run(store.save(1, _Upload("big.csv", b"x" * 11), kind="city", suffixes=(".csv",)))
     with pytest.raises(InputError, match="not accepted"):
-        asyncio.run(store.save(1, _Upload("run.sh", b"x"), kind="city", suffixes=(".csv",)))
+        _run(store.save(1, _Upload("run.sh", b"x"), kind="city", suffixes=(".csv",)))
     with pytest.raises(InputError, match="not accepted"):
-        asyncio.run(store.save(1, _Upload("x.csv.exe", b"x"), kind="city", suffixes=(".csv",)))
+        _run(store.save(1, _Upload("x.csv.exe", b"x"), kind="city", suffixes=(".csv",)))
     assert not [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()], "nothing half-written"
     with pytest.raises(InputError):
         store.open_path(1, "city", "../../secret")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from jasyl.city import embedded_cities
 from jasyl.errors import InputError
 from jasyl.store.engine import open_store
 from jasyl.store.users import (
@@ -53,6 +55,16 @@ def _read_password(from_stdin: bool, confirm: bool = True) -> str:
     return check_password(password)
 
 
+def _check_city(city: str) -> str:
+    """A city id jasyl knows: an embedded city, one of ``$JASYL_CITIES``, or ``*`` (every city)."""
+    known = set(embedded_cities()) | {c.strip() for c in os.environ.get("JASYL_CITIES", "").split(",") if c.strip()}
+    if city != ALL_CITIES and city not in known:
+        raise InputError(f"unknown city '{city}'", field="--city",
+                         fix=f"use one of {', '.join(sorted(known))}, '*' for every city, or list the city in "
+                             "JASYL_CITIES")
+    return city
+
+
 def _account_or_fail(engine: Any, name: str) -> Account:
     account = find_account(engine, name)
     if account is None:
@@ -72,6 +84,7 @@ def add_cmd(
     """Create an account with a role on a city (password prompted, or read from standard input)."""
     if role not in ROLES:
         raise InputError(f"unknown role '{role}'", field="--role", fix=f"use one of {', '.join(ROLES)}")
+    _check_city(city)
     password = _read_password(password_stdin)
     engine = open_store(db)
     account = create_user(engine, name, password, roles={city: role}, display_name=display_name, actor=SYSTEM,
@@ -111,6 +124,7 @@ def role_cmd(
     """Grant (or with --role none, remove) a role on a city."""
     if role != "none" and role not in ROLES:
         raise InputError(f"unknown role '{role}'", field="--role", fix=f"use one of {', '.join(ROLES)} or none")
+    _check_city(city)
     engine = open_store(db)
     account = _account_or_fail(engine, name)
     set_role(engine, account.id, city, None if role == "none" else role, actor=SYSTEM, client="cli")

@@ -68,8 +68,10 @@ def live_server(web_template: Template, tmp_path_factory: pytest.TempPathFactory
         env.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Any]:
+    """Playwright's sync API keeps an event loop running in this thread while it is open: module scope, so
+    tests after the browser modules can use asyncio.run again."""
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's 'chromium' package: make chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
