@@ -210,3 +210,35 @@ def test_cache_serves_stale_while_refreshing_and_skips_unchanged_versions() -> N
     assert calls["n"] == 2
     cache.invalidate("k")
     assert cache.get(("k",), compute, 0.05) == 3
+
+
+def test_monitoring_status_is_recomputed_only_when_the_data_changed(web: WebEnv) -> None:
+    import time as _time
+
+    from jasyl.store.versions import monitoring_version
+    from jasyl.web.routers import api
+
+    client = web.client(None)
+    first = client.get("/api/v1/monitoring/status").json()
+    cache = web.app.state.cache
+    computed = cache.computations[("monitoring-status",)]
+    before = monitoring_version(web.engine)
+    assert monitoring_version(web.engine) == before  # stable while nothing changes
+    # a write through the web (audited) changes the fingerprint
+    assert web.post(web.client("admin"), f"/admin/users/{web.ids['viewer']}/role",
+                    {"city": "konaev", "role": "analyst"}).status_code == 303
+    assert monitoring_version(web.engine) != before
+    key = ("monitoring-status",)
+    stamp, value, version = cache._values[key]
+    cache._values[key] = (stamp - api.MONITORING_TTL_S - 1, value, version)  # as if the TTL had passed
+    assert client.get("/api/v1/monitoring/status").json() == first  # stale answer served at once
+    deadline = _time.time() + 60
+    while cache.computations[key] == computed and _time.time() < deadline:
+        _time.sleep(0.1)
+    assert cache.computations[key] == computed + 1
+    # unchanged data: a stale entry is re-stamped, not recomputed
+    stamp, value, version = cache._values[key]
+    cache._values[key] = (stamp - api.MONITORING_TTL_S - 1, value, version)
+    client.get("/api/v1/monitoring/status")
+    _time.sleep(1.0)
+    assert cache.computations[key] == computed + 1
