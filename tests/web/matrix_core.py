@@ -10,8 +10,9 @@ MATRIX: dict[str, Case] = {
     "GET /{city}/": public(),
     "GET /login": public(),
     "POST /login": public(200, data={"username": "nobody", "password": "wrong-password", "next": "/"},
-                          text_fields=("username", "next")),  # each password try costs an Argon2 hash
-    "POST /logout": signed_in(ok=303),
+                          text_fields=("username", "next"),  # each password try costs an Argon2 hash
+                          audited=False, note="log-in attempts go to login_attempts, not the audit log"),
+    "POST /logout": signed_in(ok=303, audited=False, note="ends a session, changes no data"),
     "GET /admin": role("admin", ok=303),
     "GET /admin/users": role("admin"),
     "POST /admin/users": role("admin", ok=303, data={"username": "newuser", "display_name": "New User",

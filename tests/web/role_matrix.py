@@ -18,7 +18,8 @@ lower one sees): anonymous, viewer, analyst, inspector, admin (each the role on 
 
 Path parameters default to ``SAMPLES`` (``{city}`` -> konaev, ``{user_id}`` -> the viewer's id, ...);
 a case may give its own ``params`` (values may be callables taking the WebEnv). POST cases send
-``data`` as a form with a valid CSRF token (``json`` / ``files`` also possible).
+``data`` as a form with a valid CSRF token (``json`` / ``files`` also possible); when such a request
+succeeds (200/303) the audit log must have grown, unless the case says ``audited=False``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class Case:
     files: Mapping[str, Any] | None = None
     #: text fields of ``data`` that the injection test fills with hostile strings (default: all str fields)
     text_fields: tuple[str, ...] | None = None
+    #: a successful state-changing request must add an audit entry (False only for log in / log out and
+    #: requests that store nothing; say why in ``note``)
+    audited: bool = True
     note: str = ""
 
     def status_for(self, principal: str) -> int:

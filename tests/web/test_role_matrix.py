@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.routing import Mount
 
+from jasyl.store.audit import count_audit
 from jasyl.web.access import iter_routes
 from jasyl.web.app import create_app
 from jasyl.web.settings import WebSettings
@@ -53,8 +54,15 @@ def test_route_answers_each_role(web: WebEnv, key: str) -> None:
     method, template = key.split(" ", 1)
     case = MATRIX[key]
     got = {}
+    unaudited = []
     for principal, name in zip(PRINCIPALS, PRINCIPAL_NAMES, strict=True):
         client = web.client(principal)
+        before = count_audit(web.engine)
         response = request(web, client, method, template, case)
         got[name] = response.status_code
+        wrote = count_audit(web.engine) > before
+        to_login = response.headers.get("location", "").startswith("/login")
+        if method != "GET" and case.audited and response.status_code in (200, 303) and not to_login and not wrote:
+            unaudited.append(name)
     assert got == dict(case.expect), f"{key}: got {got}, expected {dict(case.expect)}"
+    assert not unaudited, f"{key}: a successful write by {unaudited} left no audit entry (call jasyl.web.audit.audit)"
