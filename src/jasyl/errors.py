@@ -16,6 +16,7 @@ and exits with status 1.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = ["JasylError", "InputError", "SchemaError", "SolveError"]
 
@@ -55,6 +56,10 @@ class InputError(JasylError):
         self.fix = fix
         super().__init__(self.__str__())
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # keep file, field and fix when the error crosses a process boundary (a background job)
+        return (_rebuild_input_error, (type(self), self.message, self.file, self.field, self.fix))
+
     def __str__(self) -> str:
         parts = []
         if self.file:
@@ -66,6 +71,11 @@ class InputError(JasylError):
         if self.fix:
             text += f" ({self.fix})"
         return text
+
+
+def _rebuild_input_error(cls: type[InputError], message: str, file: str | None, field: str | None,
+                         fix: str | None) -> InputError:
+    return cls(message, file=file, field=field, fix=fix)
 
 
 class SchemaError(InputError):

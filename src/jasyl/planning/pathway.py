@@ -26,7 +26,7 @@ from jasyl.profiles import HourlyProfiles
 from jasyl.progress import ProgressCallback, stage
 from jasyl.technologies import load_catalogue
 
-__all__ = ["run_pathway", "planner_check_for", "CACHE_KIND"]
+__all__ = ["run_pathway", "cached_pathway", "planner_check_for", "CACHE_KIND"]
 
 CACHE_KIND = "pathway"
 
@@ -65,6 +65,17 @@ def _cache_key(options: PathwayOptions, data: CityData) -> str:
     return cache_key(options.replace(language="en").input_hash(),
                      files=(city_file, options.weather, options.measures),
                      extra=(data.city.model_dump_json(),))
+
+
+def cached_pathway(options: PathwayOptions, data: CityData, library: MeasureLibrary) -> Pathway | None:
+    """The cached planner-engine pathway of ``options``, or None (not cached, cache off, balance engine).
+    Checks the years first, so bad options raise here."""
+    if options.engine != "planner":
+        return None
+    resolve_years(data.city, options.start_year, options.target_year, options.milestone_fractions(), options.growth,
+                  library.pathway.demand_growth_per_year.value)
+    cached = load_entry(CACHE_KIND, _cache_key(options, data))
+    return Pathway.from_dict(cached, dict(data.city.names)) if cached is not None else None
 
 
 def run_pathway(

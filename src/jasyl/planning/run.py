@@ -22,9 +22,10 @@ from jasyl.model.city_inputs import InputOptions
 from jasyl.model.inputs import PlanInputs
 from jasyl.model.result import PlanResult
 from jasyl.pathway.result import Pathway
+from jasyl.planning.background import BackgroundPathway, worth_a_process
 from jasyl.planning.city_inputs import CityData, inputs_from_city, profiles_for
 from jasyl.planning.options import PlanOptions
-from jasyl.planning.pathway import run_pathway
+from jasyl.planning.pathway import cached_pathway, run_pathway
 from jasyl.progress import ProgressCallback, stage
 from jasyl.technologies import Catalogue, load_catalogue
 
@@ -62,9 +63,22 @@ def _input_options(options: PlanOptions) -> InputOptions:
     )
 
 
-def run_plan(options: PlanOptions, progress: ProgressCallback | None = None) -> PlanOutcome:
+#: horizons from this many hours up run the pathway beside the plan (shorter ones are quick in one process)
+BACKGROUND_MIN_HOURS = 2160
+
+
+def _long_horizon(options: PlanOptions) -> bool:
+    return options.hours is None or options.hours >= BACKGROUND_MIN_HOURS
+
+
+def run_plan(options: PlanOptions, progress: ProgressCallback | None = None, *,
+             background: bool = True) -> PlanOutcome:
     """Run the plan of ``options``: stages ``inventory``, ``profiles``, ``optimise``, ``macc`` and
-    ``pathway`` (when ``options.pathway``); raises :class:`jasyl.errors.JasylError` on bad input."""
+    ``pathway`` (when ``options.pathway``); raises :class:`jasyl.errors.JasylError` on bad input.
+
+    With ``background`` (and more than one core and a horizon of at least :data:`BACKGROUND_MIN_HOURS`),
+    a pathway that is not cached yet is solved in a separate process while the plan is optimised
+    (:mod:`jasyl.planning.background`); the result is the same as in one process."""
     with stage(progress, "inventory"):
         data = CityData.load(options.city)
     with stage(progress, "profiles"):
@@ -74,15 +88,32 @@ def run_plan(options: PlanOptions, progress: ProgressCallback | None = None) -> 
             raise InputError(translate("plan.cli.error.hours", options.language, max=inputs.n_hours), field="hours",
                              fix=translate("plan.cli.error.hours_fix", options.language))
         horizon = inputs.subset(0, options.hours) if options.hours is not None else inputs
-    with stage(progress, "optimise"):
-        result = solve_inputs(horizon, method=options.method)
     library = load_measures(options.measures)
-    with stage(progress, "macc"):
-        ctx = build_context(data.city, library, energy=data.final_energy, inventory=data.inventory)
-        macc = compute_macc(ctx=ctx)
     pathway = None
+    side: BackgroundPathway | None = None
     if options.pathway:
-        pathway = run_pathway(options.pathway_options(), progress, data=data, library=library, profiles=profiles)
+        pathway = cached_pathway(options.pathway_options(), data, library)
+        if pathway is None and background and _long_horizon(options) and worth_a_process():
+            side = BackgroundPathway(options.pathway_options(), data, library, profiles)
+    try:
+        with stage(progress, "optimise"):
+            result = solve_inputs(horizon, method=options.method)
+        with stage(progress, "macc"):
+            ctx = build_context(data.city, library, energy=data.final_energy, inventory=data.inventory)
+            macc = compute_macc(ctx=ctx)
+        if side is not None:
+            with stage(progress, "pathway", "solved in a separate process beside the plan"):
+                pathway = side.result()
+        elif options.pathway and pathway is None:
+            pathway = run_pathway(options.pathway_options(), progress, data=data, library=library,
+                                  profiles=profiles)
+        elif pathway is not None:
+            with stage(progress, "pathway") as report:
+                report.update("pathway: reused the result of an earlier run with the same inputs (cache)", 1.0)
+    except BaseException:
+        if side is not None:
+            side.cancel()
+        raise
     return PlanOutcome(options, data.city, data.inventory, result, library, macc, pathway)
 
 
