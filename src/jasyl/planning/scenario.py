@@ -255,16 +255,21 @@ def _number(value: Any, where: str, file: str, lo: float = -math.inf, hi: float 
     return v
 
 
-def normalize_setting(key: str, value: Any, *, base_dir: Path, file: str, where: str) -> Any:
-    """Validate one setting and return its canonical, JSON-ready value (paths absolute)."""
+def check_setting_key(key: str, *, file: str, where: str) -> str:
+    """The kind of setting ``key`` (see :func:`setting_kind`); unknown names raise a SchemaError with a hint."""
     try:
-        kind = setting_kind(key)
+        return setting_kind(key)
     except KeyError:
         known = sorted(set(OPTION_TYPES) | set(FIXED_SETTINGS) | {f"{p}.x" for p in PREFIX_SETTINGS})
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise SchemaError(f"unknown setting '{key}'", file=file, field=where,
                           fix=f"{hint}settings: {', '.join(SETTING_KINDS)}") from None
+
+
+def normalize_setting(key: str, value: Any, *, base_dir: Path, file: str, where: str) -> Any:
+    """Validate one setting and return its canonical, JSON-ready value (paths absolute)."""
+    kind = check_setting_key(key, file=file, where=where)
     if kind == "option":
         try:
             out = TypeAdapter(OPTION_TYPES[key]).validate_python(value, strict=False)
@@ -396,6 +401,7 @@ def parse_sweep_spec(data: Any, file: str = "<scenario file>", base_dir: str | P
                           fix="keep one of them")
     axes: dict[str, list[Any]] = {}
     for key, values in raw.axes.items():
+        check_setting_key(key, file=file, where=f"axes.{key}")
         if not values:
             raise SchemaError("an axis without values", file=file, field=f"axes.{key}", fix="list at least one value")
         normalized = [normalize_setting(key, v, base_dir=bd, file=file, where=f"axes.{key}[{i}]")
