@@ -690,7 +690,7 @@ class Resolver:
             scenario = Scenario(scenario["name"], dict(scenario["settings"]), dict(scenario.get("varied", {})),
                                 str(scenario.get("axis", "")))
         s = scenario.settings
-        where = f"scenario '{scenario.name}': "
+        where = ""
         city_ref = str(s.get("city") or "")
         cat = patch_catalogue(self._catalogue(str(s.get("catalogue") or "")),
                               {k: v for k, v in s.items() if _is_catalogue_key(k)}, self.file, where)
@@ -700,7 +700,7 @@ class Resolver:
         try:
             options = PlanOptions(**opt_values, extra_assumptions=extra)
         except (TypeError, ValueError) as exc:
-            raise SchemaError(str(exc), file=self.file, field=where.strip(), fix=DOCS) from None
+            raise SchemaError(str(exc), file=self.file, field="", fix=DOCS) from None
         weather = s.get("weather") or {"kind": "synthetic", "seed": DEFAULT_SEED}
         years = weather if isinstance(weather, list) else [weather]
         if "co2_reduction" in s:

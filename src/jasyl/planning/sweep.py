@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jasyl.errors import InputError, SolveError
+from jasyl.errors import InputError, SchemaError, SolveError
 from jasyl.fileio import write_bytes_atomic, write_text_atomic
 from jasyl.model.aggregate import fix_design
 from jasyl.model.api import solve_inputs
@@ -165,6 +165,7 @@ def sweep_client(address: str | None = None, workers: int | None = None, *, time
         except (OSError, TimeoutError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {addr} ({exc.__class__.__name__})",
                              field="scheduler", fix="start it (dask scheduler) or check the address") from None
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # nanny/scheduler chatter of our own cluster
     n = int(workers) if workers else default_workers()
     if n < 1:
         raise InputError(f"workers must be >= 1, got {n}", field="workers")
@@ -425,7 +426,11 @@ def resolve_all(spec: SweepSpec, scenarios: list[Scenario], resolver: Resolver,
     resolved: list[ResolvedScenario] = []
     by_hash: dict[str, str] = {}
     for i, s in enumerate(scenarios):
-        rs = resolver.resolve(s)
+        try:
+            rs = resolver.resolve(s)
+        except SchemaError as exc:
+            raise SchemaError(f"scenario '{s.name}': {exc.message}", file=spec.file,
+                              field=_origin(spec, i, s, exc.field or ""), fix=exc.fix) from None
         if rs.input_hash in by_hash:
             other = by_hash[rs.input_hash]
             raise DuplicateScenarioError(
@@ -453,6 +458,15 @@ def resolve_all(spec: SweepSpec, scenarios: list[Scenario], resolver: Resolver,
                         f"of '{scenarios[0].name}'", file=spec.file, field=f"axes.{key}",
                         fix="remove the axis or give it a value that has an effect")
     return resolved
+
+
+def _origin(spec: SweepSpec, index: int, scenario: Scenario, key: str) -> str:
+    """Where a setting of a scenario comes from in the file: ``scenarios[i].key``, ``axes.key`` or ``base.key``."""
+    if not key:
+        return ""
+    if key in scenario.varied:
+        return f"scenarios[{index}].{key}" if spec.combine == "list" else f"axes.{key}"
+    return f"base.{key}"
 
 
 def _differing(scenarios: list[Scenario], a: str, b: Scenario) -> str:
