@@ -11,17 +11,17 @@ import numpy as np
 import pytest
 
 from jasyl.errors import SchemaError
+from jasyl.planning.resolve import Resolver
 from jasyl.planning.scenario import (
     FIXED_SETTINGS,
     OPTION_TYPES,
     PREFIX_SETTINGS,
-    Resolver,
     Scenario,
     expand,
     load_sweep_spec,
     parse_sweep_spec,
 )
-from jasyl.planning.sweep import DuplicateScenarioError, resolve_all
+from jasyl.planning.sweep_tables import DuplicateScenarioError, resolve_all
 
 HOURS = 48
 
@@ -90,14 +90,15 @@ def test_grid_one_at_a_time_and_list_names() -> None:
     assert [s.axis for s in sc] == ["", "discount_rate", "discount_rate", "capex_multiplier.wind"]
     assert sc[3].settings == {"hours": HOURS, "discount_rate": 0.08, "capex_multiplier.wind": 1.2}
     lst = parse_sweep_spec({"base": {"hours": HOURS}, "combine": "list",
-                            "scenarios": [{"name": "cheap wind", "capex_multiplier.wind": 0.5}, {"discount_rate": 0.1}]})
+                            "scenarios": [{"name": "cheap wind", "capex_multiplier.wind": 0.5},
+                                          {"discount_rate": 0.1}]})
     assert [s.name for s in expand(lst)] == ["cheap wind", "discount_rate=0.1"]
     dup = parse_sweep_spec({"base": {}, "combine": "list", "scenarios": [{"name": "a"}, {"name": "a", "hours": 48}]})
     with pytest.raises(SchemaError, match="two scenarios are named 'a'"):
         expand(dup)
 
 
-# ------------------------------------------------------------------------------------------ every setting reaches the model
+# ------------------------------------------------------------------------------ every setting reaches the model
 @pytest.fixture(scope="module")
 def resolver() -> Resolver:
     return Resolver("<test>")

@@ -77,7 +77,7 @@ def concat_years(years: list[PlanInputs]) -> PlanInputs:
                         ev_cost=sum(y.vehicles[i].ev_cost for y in years))
                 for i, v in enumerate(first.vehicles)]
     # baseline (per year): the average of the years
-    co2 = {}
+    co2: dict[str, float] = {}
     for y in years:
         for k, v in y.baseline.get("co2_by_sector_t", {}).items():
             co2[k] = co2.get(k, 0.0) + float(v) / n

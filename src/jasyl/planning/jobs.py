@@ -14,6 +14,7 @@ into its directory; on a remote cluster ``root`` must be on a filesystem the wor
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import logging
@@ -29,9 +30,9 @@ from typing import Any, Literal
 
 from jasyl.errors import InputError, JasylError
 from jasyl.fileio import write_text_atomic
+from jasyl.model.api import plan_inputs, solve_inputs
 from jasyl.planning.scenario import SweepSpec, load_sweep_spec, parse_sweep_spec
 from jasyl.planning.sweep import SweepProgress, close_client, run_sweep, sweep_client
-from jasyl.model.api import plan_inputs, solve_inputs
 
 __all__ = ["JobManager", "JobStatus", "JobEvent", "JobKind", "JobState", "JOB_KINDS"]
 
@@ -156,7 +157,7 @@ class JobManager:
         with job.lock:
             return JobStatus(**asdict(job.status))
 
-    def events(self, job_id: str, since: int = 0) -> list[JobEvent]:
+    def events(self, job_id: str, since: int = 0) -> builtins.list[JobEvent]:
         job = self._job(job_id)
         with job.lock:
             return [e for e in job.events if e.seq >= since]
@@ -176,7 +177,7 @@ class JobManager:
             job.cancel.set()
         return True
 
-    def list(self) -> list[JobStatus]:
+    def list(self) -> builtins.list[JobStatus]:
         with self._lock:
             jobs = list(self._jobs.values())
         return sorted((self.status(j.status.id) for j in jobs), key=lambda s: s.submitted_utc, reverse=True)
@@ -217,7 +218,7 @@ class JobManager:
         return JobStatus(**data)
 
     @staticmethod
-    def read_events(root: str | Path, job_id: str, since: int = 0) -> list[JobEvent]:
+    def read_events(root: str | Path, job_id: str, since: int = 0) -> builtins.list[JobEvent]:
         out = []
         try:
             lines = (Path(root) / job_id / "events.jsonl").read_text(encoding="utf-8").splitlines()

@@ -147,14 +147,16 @@ def render_sweep_report(tables: SweepTables, lang: str = "en") -> str:
     top = [
         {"axis": setting_label(str(r["axis"]), lab), "low": lab.num(r["low"]), "high": lab.num(r["high"]),
          "low_setting": _t(lang, "base") if r["low_setting"] == "base" else r["low_setting"],
-         "high_setting": _t(lang, "base") if r["high_setting"] == "base" else r["high_setting"], "swing": lab.num(r["swing"]),
+         "high_setting": _t(lang, "base") if r["high_setting"] == "base" else r["high_setting"],
+         "swing": lab.num(r["swing"]),
          "swing_total": lab.num(_swing_of(tor_total, r["axis"]) / 1e6, 1)}
         for _i, r in tor_cost.iterrows()
     ]
     scenarios = [
         {"name": r["name"], "status": _t(lang, f"status.{r['status']}") if f"sweep.status.{r['status']}"
          in catalogue(lang) else str(r["status"]),
-         "per_t": lab.num(r.get("cost_per_t_avoided_usd")), "total": lab.num(_f(r.get("total_annual_cost_usd")) / 1e6, 1),
+         "per_t": lab.num(r.get("cost_per_t_avoided_usd")),
+         "total": lab.num(_f(r.get("total_annual_cost_usd")) / 1e6, 1),
          "co2": lab.num(_f(r.get("co2_after_t")) / 1000.0, 1), "ok": r["status"] == "optimal"}
         for _i, r in res.iterrows()
     ]
