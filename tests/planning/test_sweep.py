@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jasyl.errors import SchemaError
+from jasyl.planning.jobs import JobManager
 from jasyl.planning.scenario import parse_sweep_spec
 from jasyl.planning.sweep import SweepProgress, run_sweep
 
@@ -119,6 +121,31 @@ def test_scheduler_and_local_cluster_give_the_same_results(dask_cluster: str, tm
     again = run_sweep(spec, out=tmp_path / "local", workers=2)
     assert again.attrs["sweep"]["solved"] == 0 and again.attrs["sweep"]["skipped"] == 3
     pd.testing.assert_frame_equal(_numbers(again), _numbers(local))
+
+    # the job API of the web platform on the same cluster: never blocks, reports progress, small results
+    with Client(dask_cluster, timeout=60) as c, JobManager(client=c, root=tmp_path / "jobs") as jobs:
+        t0 = time.perf_counter()
+        plan_job = jobs.submit("plan", {"hours": HOURS})
+        sweep_job = jobs.submit("sweep", {"name": "one", "base": {"hours": HOURS}, "combine": "list",
+                                          "scenarios": [{"name": "only", "capex_multiplier.pv_fixed": 2.0}]})
+        assert jobs.status(plan_job).state in ("queued", "running")
+        assert time.perf_counter() - t0 < 2.0
+        with pytest.raises(SchemaError):
+            jobs.submit("sweep", {"base": {"discount_rate": 2}})
+        sp, ss = jobs.wait(plan_job, 300), jobs.wait(sweep_job, 300)
+        assert sp.state == "done" and ss.state == "done", (sp.error, ss.error)
+        stages = [e.stage for e in jobs.events(plan_job)]
+        assert stages[0] == "queued" and "optimise" in stages and stages[-1] == "done"
+        plan_result = jobs.result(plan_job)
+        assert plan_result is not None
+        assert plan_result["total_annual_cost_usd"] == pytest.approx(by.loc["base", "total_annual_cost_usd"], rel=1e-6)
+        sweep_result = jobs.result(sweep_job)
+        assert sweep_result is not None and sweep_result["failed"] == 0
+        assert sweep_result["rows"][0]["cap_pv_fixed"] == pytest.approx(by.loc["pv x2", "cap_pv_fixed"], rel=1e-6)
+        on_disk = JobManager.read_status(tmp_path / "jobs", plan_job)
+        assert on_disk is not None and on_disk.state == "done"
+        assert [e.seq for e in JobManager.read_events(tmp_path / "jobs", plan_job)] == list(range(len(stages)))
+        assert jobs.cancel(plan_job) is False
 
 
 def test_duckdb_query_from_the_docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
