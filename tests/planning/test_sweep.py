@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ import pytest
 from jasyl.errors import SchemaError
 from jasyl.planning.jobs import JobManager
 from jasyl.planning.scenario import parse_sweep_spec
-from jasyl.planning.sweep import SweepProgress, run_sweep
+from jasyl.planning.sweep import SweepProgress, run_on_dask, run_sweep
 
 HOURS = 48
 
@@ -45,8 +46,11 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
     dask = _dask_cli()
     sfile = tmp_path / "scheduler.json"
     log = (tmp_path / "dask.log").open("w")
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0",  # a killed worker fails its task
+           "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
     procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                               "--scheduler-file", str(sfile)], stdout=log, stderr=subprocess.STDOUT)]
+                               "--scheduler-file", str(sfile)], stdout=log, stderr=subprocess.STDOUT, env=env)]
     try:
         deadline = time.monotonic() + 60
         while not sfile.exists() and time.monotonic() < deadline:
@@ -55,7 +59,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
         assert address.startswith("tcp://127.0.0.1:")
         procs.append(subprocess.Popen([dask, "worker", address, "--nworkers", "2", "--nthreads", "1",
                                        "--host", "127.0.0.1", "--no-dashboard", "--memory-limit", "3GiB"],
-                                      stdout=log, stderr=subprocess.STDOUT))
+                                      stdout=log, stderr=subprocess.STDOUT, env=env))
         yield address
     finally:
         for p in reversed(procs):
@@ -146,6 +150,19 @@ def test_scheduler_and_local_cluster_give_the_same_results(dask_cluster: str, tm
         assert on_disk is not None and on_disk.state == "done"
         assert [e.seq for e in JobManager.read_events(tmp_path / "jobs", plan_job)] == list(range(len(stages)))
         assert jobs.cancel(plan_job) is False
+
+    # a worker killed while solving (as the nanny does on its memory limit) is recorded as out of memory
+    rows: list[dict] = []
+    with Client(dask_cluster, timeout=60) as c:
+        run_on_dask(c, [{"scenario": {"name": "hog"}, "hash": "f" * 64}], "jasyl-test-kill", rows.append,
+                    lambda **kw: None, fn=_die)
+    assert [(r["name"], r["status"]) for r in rows] == [("hog", "out_of_memory")], rows
+    assert "KilledWorker" in rows[0]["message"]
+
+
+def _die(task: dict) -> dict:
+    """A task whose worker process dies (runs on the worker, which imports this module by name)."""
+    os._exit(1)
 
 
 def test_duckdb_query_from_the_docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -249,8 +249,8 @@ def run_sweep(
         own = client is None
         cl = client if client is not None else sweep_client(address, workers)
         try:
-            n_workers, address_used = _run_on_dask(cl, [task(s, rs) for s, rs in todo], topic, finish, tell, state,
-                                                   should_stop)
+            n_workers, address_used = run_on_dask(cl, [task(s, rs) for s, rs in todo], topic, finish, tell,
+                                                  should_stop)
         finally:
             if own:
                 close_client(cl)
@@ -282,9 +282,12 @@ def dask_task(task: Mapping[str, Any]) -> dict[str, Any]:
     return run_scenario(task, emit=emit, worker=str(worker.address))
 
 
-def _run_on_dask(client: Any, tasks: list[dict[str, Any]], topic: str, finish: Callable[[dict[str, Any]], None],
-                 tell: Callable[..., None], state: SweepProgress,
-                 should_stop: Callable[[], bool] | None) -> tuple[int, str]:
+def run_on_dask(client: Any, tasks: list[dict[str, Any]], topic: str, finish: Callable[[dict[str, Any]], None],
+                tell: Callable[..., None], should_stop: Callable[[], bool] | None = None,
+                fn: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None) -> tuple[int, str]:
+    """Submit ``tasks`` (one per scenario) and hand each finished row to ``finish``; a worker killed
+    while running a task (``KilledWorker``) gives an ``out_of_memory`` row. ``fn`` replaces
+    :func:`dask_task` (tests). Returns (workers, scheduler address)."""
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
@@ -313,7 +316,7 @@ def _run_on_dask(client: Any, tasks: list[dict[str, Any]], topic: str, finish: C
     futures = {}
     for t in tasks:
         key = f"jasyl-scenario-{t['hash'][:16]}-{topic[-12:]}"
-        futures[client.submit(dask_task, t, key=key, **kwargs)] = t
+        futures[client.submit(fn or dask_task, t, key=key, **kwargs)] = t
     pending = as_completed(list(futures), loop=client.loop)
     try:
         for fut in pending:

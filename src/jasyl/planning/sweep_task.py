@@ -14,6 +14,7 @@ import logging
 import os
 import resource
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -206,19 +207,23 @@ def run_scenario(task: Mapping[str, Any], emit: Callable[[dict[str, Any]], None]
 
 @contextlib.contextmanager
 def _quiet_stdout() -> Any:
-    """Native solver banners go to stderr (stdout may carry JSON)."""
+    """Native solver banners (HiGHS prints one per solve on stdout) go nowhere: stdout may carry JSON,
+    and a sweep of hundreds of solves would bury its progress bar. Solver failures still raise."""
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
     try:
-        fd = 1
-        saved = os.dup(fd)
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
     except OSError:
         yield
         return
     try:
-        os.dup2(2, fd)
+        os.dup2(devnull, 1)
         yield
     finally:
-        os.dup2(saved, fd)
+        os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
 
 
 def _sees(out_dir: str, token: str) -> bool:
