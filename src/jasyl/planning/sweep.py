@@ -40,9 +40,16 @@ import pandas as pd
 
 from jasyl.errors import InputError
 from jasyl.fileio import write_bytes_atomic, write_text_atomic
-from jasyl.planning.resolve import ResolvedScenario, Resolver
+from jasyl.planning.resolve import Resolver
 from jasyl.planning.scenario import Scenario, SweepSpec, expand, load_sweep_spec
-from jasyl.planning.sweep_tables import DuplicateScenarioError, json_ready, load_row, resolve_all, write_tables
+from jasyl.planning.sweep_tables import (
+    DuplicateScenarioError,
+    Resolved,
+    json_ready,
+    load_row,
+    resolve_all,
+    write_tables,
+)
 from jasyl.planning.sweep_task import FAILED_STATUSES, FINAL_STATUSES, STATUSES, TOKEN_FILE, run_scenario
 
 __all__ = [
@@ -207,7 +214,7 @@ def run_sweep(
     write_text_atomic(out_dir / TOKEN_FILE, token)
     write_text_atomic(out_dir / "spec.json", json.dumps(sp.to_dict(), indent=2, ensure_ascii=False, default=str))
     rows: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[Scenario, ResolvedScenario]] = []
+    todo: list[tuple[Scenario, Resolved]] = []
     for s, rs in zip(scenarios, resolved, strict=True):
         old = None if force else load_row(out_dir / "rows" / f"{rs.input_hash}.json")
         hourly_ok = old is not None and (old.get("status") != "optimal" or
@@ -233,7 +240,7 @@ def run_sweep(
         tell(done=state.done + 1, failed=state.failed + (row.get("status") in FAILED_STATUSES),
              running=max(0, state.running - 1), last=str(row.get("name", "")))
 
-    def task(s: Scenario, rs: ResolvedScenario) -> dict[str, Any]:
+    def task(s: Scenario, rs: Resolved) -> dict[str, Any]:
         return {"scenario": s.to_task(), "file": sp.file, "hash": rs.input_hash, "out_dir": str(out_dir.resolve()),
                 "token": token, "topic": topic}
 

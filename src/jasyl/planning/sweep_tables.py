@@ -7,6 +7,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,10 @@ import pandas as pd
 
 from jasyl.errors import InputError, SchemaError
 from jasyl.fileio import write_bytes_atomic
-from jasyl.planning.resolve import ResolvedScenario, Resolver
+from jasyl.planning.resolve import Resolver
 from jasyl.planning.scenario import Scenario, SweepSpec, axis_column, display_value
 
-__all__ = ["DuplicateScenarioError", "resolve_all", "write_tables", "load_row", "json_ready"]
+__all__ = ["Resolved", "DuplicateScenarioError", "resolve_all", "write_tables", "load_row", "json_ready"]
 
 
 class DuplicateScenarioError(InputError):
@@ -62,10 +63,20 @@ def json_ready(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: clean(v) for k, v in row.items() if not k.startswith("_")}
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """What the coordinator keeps of a resolved scenario (the inputs themselves are rebuilt on workers)."""
+
+    name: str
+    input_hash: str
+    values: dict[str, Any]
+    design_years: tuple[str, ...]
+
+
 def resolve_all(spec: SweepSpec, scenarios: list[Scenario], resolver: Resolver,
-                progress: Callable[[int], None] | None = None) -> list[ResolvedScenario]:
+                progress: Callable[[int], None] | None = None) -> list[Resolved]:
     """Resolve every scenario; refuse pairs with the same hash and axes whose values change nothing."""
-    resolved: list[ResolvedScenario] = []
+    resolved: list[Resolved] = []
     by_hash: dict[str, str] = {}
     for i, s in enumerate(scenarios):
         try:
@@ -81,7 +92,8 @@ def resolve_all(spec: SweepSpec, scenarios: list[Scenario], resolver: Resolver,
                 file=spec.file, field=_differing(scenarios, other, s) or "axes",
                 fix="remove one of them or change the setting so that it has an effect")
         by_hash[rs.input_hash] = s.name
-        resolved.append(rs)
+        resolved.append(Resolved(rs.name, rs.input_hash, rs.values, tuple(rs.design_years)))
+        del rs  # a full-year problem is ~1.5 MB: never keep them all
         if progress is not None:
             progress(i + 1)
     if spec.combine == "grid":  # single-valued axes are not caught by pairs: compare with the base
@@ -118,7 +130,7 @@ def _differing(scenarios: list[Scenario], a: str, b: Scenario) -> str:
     return ", ".join(f"axes.{k}" if k not in ("name",) else k for k in keys)
 
 
-def write_tables(out: Path, spec: SweepSpec, scenarios: list[Scenario], resolved: list[ResolvedScenario],
+def write_tables(out: Path, spec: SweepSpec, scenarios: list[Scenario], resolved: list[Resolved],
                   rows: dict[str, dict[str, Any]]) -> pd.DataFrame:
     columns = list(dict.fromkeys(k for s in scenarios for k in s.varied))
     records = []
