@@ -13,7 +13,8 @@ import jasyl
 PUBLIC = {
     "jasyl": ["InputError", "JasylError", "MaccOptions", "PathwayOptions", "PlanOptions", "PlanOutcome", "PlanResult",
               "ProgressEvent", "SchemaError", "SolveError", "plan", "run_macc", "run_pathway", "run_plan"],
-    "jasyl.planning": ["CityData", "MaccOptions", "MaccOutcome", "Options", "PathwayOptions", "PlanOptions",
+    "jasyl.planning": ["CityData", "JobManager", "SweepSpec", "load_sweep_spec", "run_sweep",
+                       "MaccOptions", "MaccOutcome", "Options", "PathwayOptions", "PlanOptions",
                        "PlanOutcome", "inputs_factory", "inputs_from_city", "plan", "plan_inputs",
                        "planner_check_for", "profiles_for", "run_macc", "run_pathway", "run_plan"],
     "jasyl.pathway": ["ENGINES", "InputsFactory", "Pathway", "PathwayYear", "PlannerCheck", "Vintage",

@@ -40,7 +40,7 @@ def _write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
         ("base: {}\naxes: {discount_rat: [0.05]}\n", "axes.discount_rat", "did you mean 'discount_rate'"),
         ("base: {discount_rate: -0.1}\n", "base.discount_rate", "out of range"),
         ("base: {}\naxes: {capex_multiplier.wind: [1.0, abc]}\n", "axes.capex_multiplier.wind[1]", "expected a number"),
-        ("base: {}\naxes: {land_pv_km2: [-3]}\n", "axes.land_pv_km2[0]", "negative"),
+        ("base: {}\naxes: {land_pv_km2: [-3]}\n", "axes.land_pv_km2[0]", "zero or more"),
         ("base: {}\naxes: {discount_rate: [0.05, 0.05]}\n", "axes.discount_rate[1]", "listed twice"),
         ("base: {method: fast}\n", "base.method", "unknown method"),
         ("base: {hours: 10}\n", "base.hours", "out of range"),

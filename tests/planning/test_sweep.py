@@ -14,10 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jasyl.errors import SchemaError
+from jasyl.errors import InputError, SchemaError
+from jasyl.planning import PlanOptions
 from jasyl.planning.jobs import JobManager
 from jasyl.planning.scenario import parse_sweep_spec
 from jasyl.planning.sweep import SweepProgress, run_on_dask, run_sweep
+from jasyl.report import write_plan_outputs
 
 HOURS = 48
 
@@ -127,22 +129,29 @@ def test_scheduler_and_local_cluster_give_the_same_results(dask_cluster: str, tm
     pd.testing.assert_frame_equal(_numbers(again), _numbers(local))
 
     # the job API of the web platform on the same cluster: never blocks, reports progress, small results
-    with Client(dask_cluster, timeout=60) as c, JobManager(client=c, root=tmp_path / "jobs") as jobs:
+    with Client(dask_cluster, timeout=60) as c, JobManager(client=c, root=tmp_path / "jobs",
+                                                            writers={"plan": write_plan_outputs}) as jobs:
         t0 = time.perf_counter()
-        plan_job = jobs.submit("plan", {"hours": HOURS})
+        plan_job = jobs.submit("plan", PlanOptions(hours=HOURS, pathway=False))
         sweep_job = jobs.submit("sweep", {"name": "one", "base": {"hours": HOURS}, "combine": "list",
                                           "scenarios": [{"name": "only", "capex_multiplier.pv_fixed": 2.0}]})
         assert jobs.status(plan_job).state in ("queued", "running")
         assert time.perf_counter() - t0 < 2.0
         with pytest.raises(SchemaError):
             jobs.submit("sweep", {"base": {"discount_rate": 2}})
+        with pytest.raises(InputError) as bad:
+            jobs.submit("plan", {"hours": 5})
+        assert bad.value.field == "hours"
         sp, ss = jobs.wait(plan_job, 300), jobs.wait(sweep_job, 300)
         assert sp.state == "done" and ss.state == "done", (sp.error, ss.error)
         stages = [e.stage for e in jobs.events(plan_job)]
         assert stages[0] == "queued" and "optimise" in stages and stages[-1] == "done"
         plan_result = jobs.result(plan_job)
         assert plan_result is not None
-        assert plan_result["total_annual_cost_usd"] == pytest.approx(by.loc["base", "total_annual_cost_usd"], rel=1e-6)
+        assert plan_result["result"]["total_annual_cost_usd"] == pytest.approx(
+            by.loc["base", "total_annual_cost_usd"], rel=1e-6)  # a scenario is a plan: same inputs, same answer
+        report_dir = Path(plan_result["outputs"][0])
+        assert (report_dir / "report.html").is_file() and (report_dir / "summary.json").is_file()
         sweep_result = jobs.result(sweep_job)
         assert sweep_result is not None and sweep_result["failed"] == 0
         assert sweep_result["rows"][0]["cap_pv_fixed"] == pytest.approx(by.loc["pv x2", "cap_pv_fixed"], rel=1e-6)

@@ -18,9 +18,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from jasyl.cli._console import err_console, wide_console
+from jasyl.cli._options import Language, TableOrJson
+from jasyl.errors import InputError
 from jasyl.i18n import translate
+from jasyl.planning.scenario import load_sweep_spec
+from jasyl.planning.sweep import FAILED_STATUSES, SweepProgress, run_sweep
+from jasyl.report.sweep import write_sweep_report
 
-__all__ = ["register", "sweep_command", "sweep_report_command"]
+__all__ = ["register", "sweep_command", "sweep_report_command", "MAX_EXIT"]
 
 MAX_EXIT = 125
 
@@ -28,17 +34,6 @@ MAX_EXIT = 125
 class Method(StrEnum):
     exact = "exact"
     typical_days = "typical-days"
-
-
-class Language(StrEnum):
-    en = "en"
-    ru = "ru"
-    kk = "kk"
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -69,7 +64,7 @@ class _Bar:
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(None, None, None)
 
-    def __call__(self, p: Any) -> None:
+    def __call__(self, p: SweepProgress) -> None:
         if self.task is None:
             self.task = self.progress.add_task(translate("sweep.cli.resolving", self.lang), total=p.total,
                                                running=0, failed=0)
@@ -101,15 +96,10 @@ def sweep_command(
     report: Annotated[bool, typer.Option("--report", help="Also write the HTML report (DIR/report.html).")] = False,
     lang: Annotated[Language, typer.Option("--lang", help="Language of messages and report: kk, ru or en.")]
     = Language.en,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="table or json (stdout)")]
-    = OutputFormat.table,
+    output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json (stdout)")]
+    = TableOrJson.table,
 ) -> None:
     """Run the scenarios of a scenario file on Dask (resumable; failures are results)."""
-    from jasyl.cli import err_console
-    from jasyl.planning.scenario import load_sweep_spec
-    from jasyl.planning.sweep import FAILED_STATUSES, run_sweep
-    from jasyl.report.sweep import write_sweep_report
-
     spec = load_sweep_spec(scenarios)
     overrides: dict[str, Any] = {}
     if method is not None:
@@ -121,8 +111,6 @@ def sweep_command(
     if overrides:
         spec = spec.with_base(**overrides)
         if "weather" in overrides and "weather" in spec.axes:
-            from jasyl.errors import InputError
-
             raise InputError("--design-years and a 'weather' axis both set the weather", file=scenarios,
                              field="axes.weather", fix="drop one of them")
     with _Bar(err_console, lang.value) as bar:
@@ -143,7 +131,7 @@ def sweep_command(
     if report:
         report_path = write_sweep_report(out_dir, lang.value)
         err_console.print(translate("sweep.cli.report_written", lang.value, path=str(report_path)), highlight=False)
-    if output_format is OutputFormat.json:
+    if output_format is TableOrJson.json:
         cols = ["name", "input_hash", "status", "message", "total_annual_cost_usd", "cost_per_t_avoided_usd",
                 "co2_after_t"]
         rows = json.loads(frame[[c for c in cols if c in frame.columns]].to_json(orient="records"))
@@ -161,7 +149,7 @@ def sweep_command(
                           f"{r['cost_per_t_avoided_usd']:,.0f}" if ok else "—",
                           f"{r['total_annual_cost_usd'] / 1e6:,.1f}" if ok else "—",
                           f"{r['co2_after_t'] / 1e3:,.1f}" if ok else "—")
-        Console(width=max(Console().width, 100)).print(table)
+        wide_console().print(table)
     if len(failed):
         raise typer.Exit(min(len(failed), MAX_EXIT))
 
@@ -172,9 +160,6 @@ def sweep_report_command(
     out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (default DIR/report.html).")] = None,
 ) -> None:
     """Write the offline HTML report of a sweep: tornado, cost-CO2 frontier, capacity ranges, failures."""
-    from jasyl.cli import err_console
-    from jasyl.report.sweep import write_sweep_report
-
     path = write_sweep_report(directory, lang.value, out=out)
     err_console.print(translate("sweep.cli.report_written", lang.value, path=str(path)), highlight=False)
 

@@ -6,6 +6,9 @@ from dicts, an input hash) and an optional progress callback (:mod:`jasyl.progre
 * :func:`run_plan` (:class:`PlanOptions`) -> :class:`PlanOutcome` (plan, inventory, MACC, pathway);
 * :func:`run_pathway` (:class:`PathwayOptions`) -> :class:`~jasyl.pathway.Pathway` (cached);
 * :func:`run_macc` (:class:`MaccOptions`) -> :class:`MaccOutcome`;
+* :func:`run_sweep` (:class:`SweepSpec`, a scenario file) -> results table, on Dask
+  (:mod:`.sweep`; scenario files in :mod:`.scenario`); :class:`JobManager` runs use cases in the
+  background for the web (:mod:`.jobs`);
 * :func:`plan` - the plain Python entry ``jasyl.plan`` returning a :class:`~jasyl.model.result.PlanResult`.
 
 Use cases compute; drawing and writing files is :mod:`jasyl.report`'s job.
@@ -14,13 +17,17 @@ Use cases compute; drawing and writing files is :mod:`jasyl.report`'s job.
 from __future__ import annotations
 
 from jasyl.planning.city_inputs import CityData, inputs_factory, inputs_from_city, profiles_for
+from jasyl.planning.jobs import JobManager
 from jasyl.planning.macc import MaccOutcome, run_macc
 from jasyl.planning.options import MaccOptions, Options, PathwayOptions, PlanOptions
 from jasyl.planning.pathway import planner_check_for, run_pathway
 from jasyl.planning.run import PlanOutcome, plan, plan_inputs, run_plan
+from jasyl.planning.scenario import SweepSpec, load_sweep_spec
+from jasyl.planning.sweep import run_sweep
 
 __all__ = [
     "CityData",
+    "JobManager",
     "MaccOptions",
     "MaccOutcome",
     "Options",
@@ -36,4 +43,7 @@ __all__ = [
     "run_macc",
     "run_pathway",
     "run_plan",
+    "run_sweep",
+    "SweepSpec",
+    "load_sweep_spec",
 ]

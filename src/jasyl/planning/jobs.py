@@ -30,11 +30,14 @@ from typing import Any, Literal
 
 from jasyl.errors import InputError, JasylError
 from jasyl.fileio import write_text_atomic
-from jasyl.model.api import plan_inputs, solve_inputs
+from jasyl.planning.options import Options, PlanOptions
+from jasyl.planning.run import run_plan
 from jasyl.planning.scenario import SweepSpec, load_sweep_spec, parse_sweep_spec
 from jasyl.planning.sweep import SweepProgress, close_client, run_sweep, sweep_client
+from jasyl.progress import ProgressCallback, ProgressEvent
 
-__all__ = ["JobManager", "JobStatus", "JobEvent", "JobKind", "JobState", "JOB_KINDS"]
+__all__ = ["JobManager", "JobStatus", "JobEvent", "JobKind", "JobState", "JOB_KINDS", "USE_CASES", "Writer",
+           "run_use_case", "options_for"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,9 @@ JobKind = Literal["plan", "tradeoff", "sweep"]
 JobState = Literal["queued", "running", "done", "failed", "cancelled"]
 JOB_KINDS: tuple[str, ...] = ("plan", "tradeoff", "sweep")
 _TERMINAL = frozenset({"done", "failed", "cancelled"})
+
+#: what a writer gets: the use case's outcome and the job's directory; it returns JSON-ready data
+Writer = Callable[[Any, Path], Any]
 
 
 def _now() -> str:
@@ -108,11 +114,15 @@ class JobManager:
     ``address``: a Dask scheduler (``tcp://host:8786``); ``None`` -> ``DASK_SCHEDULER_ADDRESS`` if set,
     else a LocalCluster of ``workers`` process workers started on the first submit. ``client``: an
     existing Dask client to use instead (not closed by :meth:`close`). ``root``: job directories.
+    ``writers``: per kind, a function ``(outcome, job_dir) -> JSON-ready`` run on the worker after the
+    use case, e.g. ``{"plan": jasyl.report.write_plan_outputs}`` for the report, ``summary.json`` and CSVs
+    (the planning layer does not render; the front end passes the report layer's writer).
     ``max_parallel_jobs``: jobs coordinated at once (the cluster still runs one solve per worker).
     """
 
     def __init__(self, *, address: str | None = None, workers: int | None = None, root: str | Path | None = None,
-                 client: Any = None, max_parallel_jobs: int = 4) -> None:
+                 client: Any = None, writers: Mapping[str, Writer] | None = None, max_parallel_jobs: int = 4) -> None:
+        self.writers: dict[str, Writer] = dict(writers or {})
         self.address = address
         self.workers = workers
         self.root = Path(root) if root is not None else Path("out") / "jobs"
@@ -135,8 +145,7 @@ class JobManager:
             raise RuntimeError("the job manager is closed")
         if kind not in JOB_KINDS:
             raise InputError(f"unknown job kind '{kind}'", field="kind", fix=f"one of {', '.join(JOB_KINDS)}")
-        if kind == "sweep":
-            options = self._sweep_spec(options)
+        options = self._sweep_spec(options) if kind == "sweep" else options_for(kind, options)
         jid = job_id or f"{kind}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
         if not jid.replace("-", "").replace("_", "").isalnum():
             raise InputError("a job id may hold letters, digits, '-' and '_' only", field="job_id")
@@ -331,7 +340,7 @@ class JobManager:
             client.subscribe_topic(topic, on_event)
         try:
             fut = client.submit(run_use_case, job.status.kind, job.options, str(job.dir.resolve()), topic,
-                                key=f"jasyl-job-{job.status.id}", pure=False)
+                                self.writers.get(job.status.kind), key=f"jasyl-job-{job.status.id}", pure=False)
             self._set(job, running=1)
             while not fut.done():
                 if job.cancel.is_set():
@@ -369,46 +378,63 @@ class JobManager:
 
 
 # ---------------------------------------------------------------------------------------- worker side
-def _emitter(topic: str) -> Callable[[str, float, str], None]:
+#: use cases a job can run on a worker: kind -> (options class, use case). ``sweep`` is coordinated from
+#: the submitting process instead (its scenarios are the Dask tasks).
+USE_CASES: dict[str, tuple[type[Options], Callable[..., Any]]] = {"plan": (PlanOptions, run_plan)}
+
+def _emitter(topic: str) -> ProgressCallback:
     """A progress callback that sends events to the job's topic (no-op outside a Dask worker)."""
     try:
-        from distributed import get_worker
+        from distributed import get_worker  # noqa: PLC0415 - Dask is imported only when a job runs
 
-        worker = get_worker()
+        worker: Any = get_worker()
     except (ValueError, ImportError):
         worker = None
 
-    def emit(stage: str, fraction: float, message: str = "") -> None:
+    def emit(event: ProgressEvent) -> None:
         if worker is not None:
-            worker.log_event(topic, {"stage": stage, "fraction": float(fraction), "message": message})
+            fraction = event.fraction if event.fraction is not None else (1.0 if event.status == "done" else 0.0)
+            worker.log_event(topic, {"stage": event.stage, "fraction": float(fraction),
+                                     "message": event.message or f"{event.stage} {event.status}",
+                                     "status": event.status})
 
     return emit
 
 
-def run_use_case(kind: str, options: Any, out_dir: str, topic: str) -> dict[str, Any]:
-    """Run one use case on a Dask worker and return its small JSON-ready result (outputs go to ``out_dir``)."""
-    emit = _emitter(topic)
-    if kind == "plan":
-        return _plan_job(options, Path(out_dir), emit)
-    raise InputError(f"the use case '{kind}' is not available in this version of jasyl", field="kind",
-                     fix="plan or sweep")
+def options_for(kind: str, options: Any) -> Options:
+    """The use case's options from an options object or a dict (checked: InputError names the field)."""
+    if kind not in USE_CASES:
+        raise InputError(f"the use case '{kind}' is not available in this version of jasyl", field="kind",
+                         fix=f"one of {', '.join(JOB_KINDS)}" if kind in JOB_KINDS else None)
+    cls, _run = USE_CASES[kind]
+    if isinstance(options, cls):
+        return options
+    if isinstance(options, Mapping):
+        return cls.from_dict(dict(options))
+    raise InputError(f"a {kind} job takes {cls.__name__} or a mapping of its fields", field="options")
 
 
-def _plan_job(options: Any, out_dir: Path, emit: Callable[[str, float, str], None]) -> dict[str, Any]:
-    opts = dict(options) if isinstance(options, Mapping) else asdict(options)
-    city = opts.pop("city", None)
-    weather = opts.pop("weather", None)
-    hours = opts.pop("hours", None)
-    method = str(opts.pop("method", "exact")).replace("-", "_")
-    target = float(opts.pop("target_co2_t", 0.0))
-    emit("profiles", 0.1, "building inputs")
-    inputs = plan_inputs(city, weather, target, **opts)
-    if hours is not None:
-        inputs = inputs.subset(0, int(hours))
-    emit("optimise", 0.3, "solving")
-    result = solve_inputs(inputs, method=method)
-    emit("report", 0.9, "writing outputs")
-    result.write_csv(out_dir / "plan")
-    out = result.to_dict()
-    out["outputs"] = {"directory": str(out_dir / "plan")}
-    return out
+def run_use_case(kind: str, options: Any, out_dir: str, topic: str, writer: Writer | None = None) -> dict[str, Any]:
+    """Run one use case on a Dask worker; return a small JSON-ready result. With a ``writer`` (for a plan:
+    :func:`jasyl.report.write_plan_outputs`) the outcome's files are written into ``out_dir`` too."""
+    opts = options_for(kind, options)
+    _cls, use_case = USE_CASES[kind]
+    outcome = use_case(opts, _emitter(topic))
+    result: dict[str, Any] = {"options": opts.to_dict()}
+    plan_result = getattr(outcome, "result", None)
+    if plan_result is not None and hasattr(plan_result, "to_dict"):
+        result["result"] = plan_result.to_dict()
+    if writer is not None:
+        written = writer(outcome, Path(out_dir))
+        result["outputs"] = _json_safe(written)
+    return result
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    return value

@@ -19,13 +19,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jasyl.city import City, load_city
-from jasyl.errors import SchemaError
-from jasyl.inventory import final_energy
-from jasyl.model.catalogue import Catalogue, load_catalogue
-from jasyl.model.city_inputs import PlanOptions, inputs_from_profiles, with_city_boiler_houses
+from jasyl.city import City
+from jasyl.errors import InputError, SchemaError
+from jasyl.model.city_inputs import InputOptions
 from jasyl.model.inputs import PlanInputs
 from jasyl.model.multiyear import concat_years
+from jasyl.planning.city_inputs import CityData, inputs_from_city, profiles_for
+from jasyl.planning.options import PlanOptions
+from jasyl.planning.run import input_options
 from jasyl.planning.scenario import (
     DOCS,
     OPTION_TYPES,
@@ -36,7 +37,8 @@ from jasyl.planning.scenario import (
     stress_spec,
     weather_label,
 )
-from jasyl.profiles import build_profiles, normals_for_city
+from jasyl.profiles import normals_for_city
+from jasyl.technologies import Catalogue, load_catalogue
 from jasyl.weather import DEFAULT_SEED, read_weather, synthetic_year
 from jasyl.weather.stress import stress_year
 
@@ -176,9 +178,8 @@ class Resolver:
     # ------------------------------------------------------------------ cached pieces
     @staticmethod
     @lru_cache(maxsize=8)
-    def _city(ref: str) -> tuple[City, pd.DataFrame]:
-        city = load_city(None if ref == "" else ref)
-        return city, final_energy(city)
+    def _city(ref: str) -> CityData:
+        return CityData.load(None if ref == "" else ref)
 
     @staticmethod
     @lru_cache(maxsize=8)
@@ -198,18 +199,15 @@ class Resolver:
     def profiles(self, city_ref: str, src: Mapping[str, Any]) -> Any:
         key = city_ref + "|" + canon(dict(src))
         if key not in self._profiles:
-            city, _fe = self._city(city_ref)
+            data = self._city(city_ref)
             if len(self._profiles) > 16:
                 self._profiles.pop(next(iter(self._profiles)))
-            self._profiles[key] = build_profiles(city, self.weather_table(city, src))
+            self._profiles[key] = profiles_for(data, self.weather_table(data.city, src))
         return self._profiles[key]
 
-    def year_inputs(self, city_ref: str, src: Mapping[str, Any], cat: Catalogue, options: PlanOptions) -> PlanInputs:
-        city, fe = self._city(city_ref)
-        prof = self.profiles(city_ref, src)
-        cat_c = with_city_boiler_houses(cat, city, fe)
-        return inputs_from_profiles(prof.supply, prof.demand, np.asarray(prof.temp_air_c, dtype=float), fe,
-                                    catalogue=cat_c, options=options, city=str(city.name))
+    def year_inputs(self, city_ref: str, src: Mapping[str, Any], cat: Catalogue,
+                    options: InputOptions) -> PlanInputs:
+        return inputs_from_city(self._city(city_ref), self.profiles(city_ref, src), options, cat)
 
     # ------------------------------------------------------------------ one scenario
     def resolve(self, scenario: Scenario | Mapping[str, Any]) -> ResolvedScenario:
@@ -226,9 +224,10 @@ class Resolver:
         extra = [{"name": f"scenario.{k}", "value": display_value(k, v), "unit": "", "source": "scenario file"}
                  for k, v in s.items() if _is_catalogue_key(k)]
         try:
-            options = PlanOptions(**opt_values, extra_assumptions=extra)
-        except (TypeError, ValueError) as exc:
-            raise SchemaError(str(exc), file=self.file, field="", fix=DOCS) from None
+            plan_options = PlanOptions(**opt_values)
+        except InputError as exc:
+            raise SchemaError(exc.message, file=self.file, field=exc.field or "", fix=exc.fix or DOCS) from None
+        options = replace(input_options(plan_options), extra_assumptions=extra)
         weather = s.get("weather") or {"kind": "synthetic", "seed": DEFAULT_SEED}
         years = weather if isinstance(weather, list) else [weather]
         if "co2_reduction" in s:

@@ -29,7 +29,7 @@ from jasyl.planning.pathway import cached_pathway, run_pathway
 from jasyl.progress import ProgressCallback, stage
 from jasyl.technologies import Catalogue, load_catalogue
 
-__all__ = ["PlanOutcome", "run_plan", "plan", "plan_inputs"]
+__all__ = ["PlanOutcome", "run_plan", "plan", "plan_inputs", "input_options"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class PlanOutcome:
         return self.options.weather is None
 
 
-def _input_options(options: PlanOptions) -> InputOptions:
+def input_options(options: PlanOptions) -> InputOptions:
+    """The planner-input options of a plan's options (also used by sweeps, so a scenario is a plan)."""
     return InputOptions(
         target_co2_t=options.target_co2_t,
         export_credit=options.export_credit,
@@ -83,7 +84,7 @@ def run_plan(options: PlanOptions, progress: ProgressCallback | None = None, *,
         data = CityData.load(options.city)
     with stage(progress, "profiles"):
         profiles = profiles_for(data, options.weather)
-        inputs = inputs_from_city(data, profiles, _input_options(options))
+        inputs = inputs_from_city(data, profiles, input_options(options))
         if options.hours is not None and options.hours > inputs.n_hours:
             raise InputError(translate("plan.cli.error.hours", options.language, max=inputs.n_hours), field="hours",
                              fix=translate("plan.cli.error.hours_fix", options.language))

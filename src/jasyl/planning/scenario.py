@@ -28,10 +28,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from jasyl.errors import InputError, SchemaError
-from jasyl.model.city_inputs import PlanOptions
+from jasyl.planning.options import PlanOptions
 from jasyl.weather import DEFAULT_SEED
 from jasyl.weather.stress import StressSpec
 from jasyl.yamlfile import parse_yaml_mapping
@@ -61,8 +61,10 @@ COMBINE = ("grid", "one-at-a-time", "list")
 METHODS = ("exact", "typical-days")
 DOCS = "see docs/sweep.md for the scenario file format"
 
-#: plan-option fields that are not settings of a scenario (set by the resolver itself)
-_INTERNAL_OPTIONS = frozenset({"catalogue_path", "extra_assumptions"})
+#: fields of :class:`jasyl.planning.PlanOptions` that are not plan-option settings of a scenario: the
+#: scenario's own ``city``, ``weather``, ``method`` and ``hours`` settings (richer: weather sources, several
+#: design years) replace the first four; the report's language, measures and pathway do not apply
+_NOT_OPTIONS = frozenset({"city", "weather", "method", "hours", "language", "measures", "pathway"})
 
 #: settings that are not plan-option fields: name -> what it is
 FIXED_SETTINGS: dict[str, str] = {
@@ -89,7 +91,7 @@ PREFIX_SETTINGS: dict[str, tuple[str, str]] = {
 
 def _option_types() -> dict[str, Any]:
     hints = get_type_hints(PlanOptions)
-    return {f.name: hints[f.name] for f in dataclasses.fields(PlanOptions) if f.name not in _INTERNAL_OPTIONS}
+    return {f.name: hints[f.name] for f in dataclasses.fields(PlanOptions) if f.name not in _NOT_OPTIONS}
 
 
 OPTION_TYPES: dict[str, Any] = _option_types()
@@ -266,18 +268,12 @@ def check_setting_key(key: str, *, file: str, where: str) -> str:
 def normalize_setting(key: str, value: Any, *, base_dir: Path, file: str, where: str) -> Any:
     """Validate one setting and return its canonical, JSON-ready value (paths absolute)."""
     kind = check_setting_key(key, file=file, where=where)
-    if kind == "option":
+    if kind == "option":  # the plan options check their own fields, as for `jasyl plan` and the web
         try:
-            out = TypeAdapter(OPTION_TYPES[key]).validate_python(value, strict=False)
-        except ValidationError as exc:
-            raise _validation_error(exc, file, prefix=where) from None
-        if isinstance(out, float) and not math.isfinite(out):
-            raise SchemaError(f"expected a finite number, got {value!r}", file=file, field=where, fix=DOCS)
-        if isinstance(out, int | float) and not isinstance(out, bool) and out < 0:
-            raise SchemaError(f"{out:g} is negative", file=file, field=where, fix="expected a number >= 0")
-        if isinstance(out, tuple):
-            out = list(out)
-        return out
+            out = getattr(PlanOptions.from_dict({key: value}), key)
+        except InputError as exc:
+            raise SchemaError(exc.message, file=file, field=where, fix=exc.fix) from None
+        return list(out) if isinstance(out, tuple) else out
     if kind == "prefix":
         head = key.partition(".")[0]
         if head.endswith("multiplier"):

@@ -122,7 +122,7 @@ def scheduler_address(address: str | None = None) -> str | None:
     env = os.environ.get("DASK_SCHEDULER_ADDRESS")
     if env:
         return env
-    import dask
+    import dask  # noqa: PLC0415 - Dask only when a sweep runs
 
     cfg = dask.config.get("scheduler-address", None)
     return str(cfg) if cfg else None
@@ -134,7 +134,7 @@ def sweep_client(address: str | None = None, workers: int | None = None, *, time
 
     The caller closes it (``client.close()``; a LocalCluster made here closes with its client).
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # noqa: PLC0415 - Dask only when a sweep runs
 
     addr = scheduler_address(address)
     if addr:
@@ -274,7 +274,7 @@ def run_sweep(
 
 def dask_task(task: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`run_scenario` on a Dask worker: progress events go to the sweep's topic."""
-    from distributed import get_worker
+    from distributed import get_worker  # noqa: PLC0415 - runs on a worker
 
     try:
         worker = get_worker()
@@ -295,8 +295,8 @@ def run_on_dask(client: Any, tasks: list[dict[str, Any]], topic: str, finish: Ca
     """Submit ``tasks`` (one per scenario) and hand each finished row to ``finish``; a worker killed
     while running a task (``KilledWorker``) gives an ``out_of_memory`` row. ``fn`` replaces
     :func:`dask_task` (tests). Returns (workers, scheduler address)."""
-    from distributed import as_completed
-    from distributed.scheduler import KilledWorker
+    from distributed import as_completed  # noqa: PLC0415 - Dask only when a sweep runs
+    from distributed.scheduler import KilledWorker  # noqa: PLC0415
 
     info = client.scheduler_info()
     wk = info.get("workers", {})

@@ -26,7 +26,7 @@ from jasyl.planning.sweep_results import (
     load_sweep_results,
     tornado,
 )
-from jasyl.report.builder import template_environment
+from jasyl.report.html import render
 from jasyl.report.labels import Labels
 from jasyl.report.svg import new_figure, to_svg
 
@@ -189,8 +189,7 @@ def render_sweep_report(tables: SweepTables, lang: str = "en") -> str:
         "checks": checks,
         "scenarios": scenarios,
     }
-    env = template_environment()
-    return env.get_template(TEMPLATE).render(**ctx)
+    return render(TEMPLATE, **ctx)
 
 
 def _f(v: Any) -> float:
