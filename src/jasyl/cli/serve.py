@@ -79,6 +79,10 @@ def serve_cmd(
     if not any(a.active and a.cities_with("admin") for a in list_accounts(engine)):
         _console.print("no administrator yet: create one with  jasyl users add NAME --role admin", highlight=False)
     engine.dispose()
+    if workers > 1 and not os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip():
+        _console.print("note: with several workers, start a Dask scheduler and set DASK_SCHEDULER_ADDRESS so that "
+                       "long jobs share one cluster (otherwise each worker starts its own on its first job)",
+                       highlight=False)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     _console.print(f"jasyl serve: http://{shown}:{port}/  ({workers} worker{'s' if workers > 1 else ''}; "
                    "Ctrl+C stops)", highlight=False)
