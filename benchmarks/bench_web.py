@@ -21,7 +21,9 @@ What it does, and it stops by itself:
 
 Printed keys: ``requests``, ``errors``, ``p50_ms``, ``p95_ms``, ``rps`` (all requests), the same per group
 (``pages`` = public HTML pages, ``api`` = status API) and per URL, plus the set-up (rows, users,
-seconds, workers, think time, URLs, ``loadavg`` before and after). Targets: zero errors and
+seconds, workers, think time, URLs, ``loadavg`` before and after) and the CPU the server processes
+and this load generator used during the timed phase (``server_cpu_ms_per_request`` does not depend
+on what else the machine is doing, unlike the latencies). Targets: zero errors and
 ``pages.p95_ms`` < 300.
 """
 
@@ -32,6 +34,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -131,6 +134,28 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 120)
     raise RuntimeError("the server did not answer within 120 s")
 
 
+def _cpu_seconds(root_pid: int) -> float:
+    """User + system CPU time of a process and all its descendants (Linux /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -147,8 +172,13 @@ def _summary(samples: list[tuple[str, float, bool]], seconds: float) -> dict[str
             "rps": round(len(samples) / seconds, 1)}
 
 
+def _client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def run_load(base: str, urls: list[str], users: int, seconds: float, think_ms: tuple[int, int],
-                   seed: int) -> tuple[list[tuple[str, float, bool]], float, list[str]]:
+                   seed: int, on_start: Any = None) -> tuple[list[tuple[str, float, bool]], float, list[str]]:
     samples: list[tuple[str, float, bool]] = []
     problems: list[str] = []
     rng = random.Random(seed)
@@ -160,6 +190,8 @@ async def run_load(base: str, urls: list[str], users: int, seconds: float, think
         await asyncio.gather(*(client.get(url, headers={"Accept-Language": "kk"}, timeout=900.0)
                                for url in urls for _ in range(4)))
         problems.append(f"warm-up took {time.perf_counter() - warm_start:.0f} s (not counted)")
+        if on_start is not None:
+            on_start()
         stop_at = time.perf_counter() + seconds
 
         async def visitor(index: int) -> None:
@@ -218,8 +250,15 @@ def main() -> int:
             pages = public_pages(args.city)
             urls = pages + API_URLS
             _log(quiet, f"{args.users} users for {args.seconds:.0f} s over {len(urls)} URLs: {urls}")
+            cpu: dict[str, float] = {}
+            server_pid = proc.pid
+
+            def mark_start() -> None:
+                cpu.update(server_start=_cpu_seconds(server_pid), client_start=_client_cpu())
+
             samples, elapsed, problems = asyncio.run(run_load(base, urls, args.users, args.seconds,
-                                                              tuple(args.think_ms), args.seed))
+                                                              tuple(args.think_ms), args.seed, on_start=mark_start))
+            cpu.update(server_end=_cpu_seconds(proc.pid), client_end=_client_cpu())
         finally:
             if proc is not None and proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -236,6 +275,11 @@ def main() -> int:
                    "think_ms": list(args.think_ms), "backend": "postgresql", "measurements": numbers["measurements"],
                    "urls": urls, "problems": problems, "loadavg_before": [round(x, 2) for x in load_before],
                    "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+                   "server_cpu_s": round(cpu["server_end"] - cpu["server_start"], 2),
+                   "server_cpu_ms_per_request": round(1000 * (cpu["server_end"] - cpu["server_start"])
+                                                      / max(1, len(samples)), 2),
+                   "client_cpu_s": round(cpu["client_end"] - cpu["client_start"], 2),
+                   "cpu_cores": os.cpu_count(),
                    "targets": {"errors": 0, "pages_p95_ms_below": 300},
                    "targets_met": result["errors"] == 0 and result["pages"]["p95_ms"] < 300})
     if args.json:

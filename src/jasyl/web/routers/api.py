@@ -8,6 +8,7 @@ endpoints with ``APIRouter(prefix="/api/v1/...", tags=[...])``.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -87,12 +88,23 @@ def _monitoring(engine: Any) -> dict[str, Any]:
     return out
 
 
+def _monitoring_entry(app: Any) -> tuple[dict[str, Any], bytes]:
+    """The monitoring status and its JSON encoding (tens of kB: encoding it per request would cost more than
+    everything else the request does), cached together."""
+    state = app.state
+
+    def compute() -> tuple[dict[str, Any], bytes]:
+        value = _monitoring(state.engine)
+        return value, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    entry: tuple[dict[str, Any], bytes] = state.cache.get(
+        ("monitoring-status",), compute, MONITORING_TTL_S, version=lambda: monitoring_version(state.engine))
+    return entry
+
+
 def monitoring_cached(app: Any) -> dict[str, Any]:
     """The monitoring status from the worker's cache (shared by the API and any page that shows it)."""
-    state = app.state
-    value: dict[str, Any] = state.cache.get(("monitoring-status",), lambda: _monitoring(state.engine),
-                                            MONITORING_TTL_S, version=lambda: monitoring_version(state.engine))
-    return value
+    return _monitoring_entry(app)[0]
 
 
 def warm_caches(app: Any) -> None:
@@ -102,7 +114,7 @@ def warm_caches(app: Any) -> None:
     def run() -> None:
         try:
             state.cache.get(("status-counts",), lambda: _counts(state.engine), state.settings.public_cache_s)
-            monitoring_cached(app)
+            _monitoring_entry(app)
         except Exception:  # noqa: BLE001 - the request path computes (and reports) it again
             logging.getLogger("jasyl.web").exception("warming the status caches failed")
 
@@ -138,16 +150,16 @@ async def platform_status(request: Request, user: Account | None = Depends(publi
                                   + numbers["measurements_demo"]))
 
 
-@_v1.get("/monitoring/status", tags=["monitoring"])
-async def monitoring(request: Request, user: Account | None = Depends(public)) -> dict[str, Any]:
+@_v1.get("/monitoring/status", tags=["monitoring"], response_model=dict[str, Any])
+async def monitoring(request: Request, user: Account | None = Depends(public)) -> Response:
     """Per site: latest values (with averaging period), indices, exceedances, open alerts; sources.
 
     The same JSON as ``jasyl monitor status --format json`` (without the store address), recomputed in
     the background when the data changed (checked every 15 s per worker). Rows marked ``"label": "DEMO"``
     are demonstration data.
     """
-    result: dict[str, Any] = await run_in_threadpool(monitoring_cached, request.app)
-    return result
+    _value, body = await run_in_threadpool(_monitoring_entry, request.app)
+    return Response(body, media_type="application/json")
 
 
 @_v1.get("/me", response_model=Me, tags=["accounts"])
