@@ -57,7 +57,8 @@ def inventory_chart(sectors: pd.DataFrame, *, lang: str, city: str, year: int,
     })
     plot = data.assign(kt=data["tco2e"] / 1000.0, label=data["subsector"] + " (" + data["gpc_ref"] + ")")
     scale = color_scale(list(rows["sector"].astype(str)), list(plot["sector"]), SECTOR_COLORS)
-    y = alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360))
+    y = alt.Y("label:N", sort=alt.EncodingSortField("kt", op="max", order="descending"), title=None,
+              axis=alt.Axis(labelLimit=360))
     bars = alt.Chart(alt.Data(values=records(plot))).mark_bar().encode(
         x=alt.X("kt:Q", title=t("unit.kt_co2e_per_year", lang)),
         y=y,
@@ -148,7 +149,7 @@ def capacity_chart(capacities: Mapping[str, float], existing: Mapping[str, float
         unit_text = lab.unit(unit)
         panel = alt.Chart(alt.Data(values=records(sub.drop(columns=["technology_id"])))).mark_bar().encode(
             y=alt.Y("technology:N", title=None, sort=alt.EncodingSortField("capacity", op="max", order="descending"),
-                    axis=alt.Axis(labelLimit=400)),
+                    axis=alt.Axis(labelLimit=420)),
             x=alt.X("value:Q", stack="zero", title=unit_text),
             color=alt.Color("part:N", scale=alt.Scale(domain=[exist_lab, new_lab], range=["#c9c9c9", "#2e9e5b"]),
                             title=None, legend=alt.Legend(orient="bottom")),
@@ -157,7 +158,7 @@ def capacity_chart(capacities: Mapping[str, float], existing: Mapping[str, float
                      alt.Tooltip("part:N", title=" "),
                      alt.Tooltip("value:Q", title=unit_text, format=",.1f"),
                      alt.Tooltip("capacity:Q", title=t("capacity.total", lang), format=",.1f")],
-        ).properties(width=WIDTH - 400, height=alt.Step(20), title=unit_text)
+        ).properties(width=WIDTH - 300, height=alt.Step(20), title=unit_text)
         panels.append(panel)
     chart = alt.vconcat(*panels).resolve_scale(x="independent").properties(title=title)
     out = data.drop(columns=["technology_id"]).rename(columns={"technology": "technology"})

@@ -12,6 +12,7 @@ import pandas as pd
 
 from jasyl.i18n import translate
 from jasyl.monitoring.history import MIN_DAYS_FOR_ANNUAL, ParameterHistory
+from jasyl.monitoring.standards import parameters
 from jasyl.report import air_charts as C
 from jasyl.report.monitor_labels import MonitorLabels
 from jasyl.report.vegalite import Chart
@@ -65,7 +66,10 @@ def site_views(status: Mapping[str, Any], lang: str, site_ids: Mapping[str, int]
     ``water``, ``exceedances`` rows, ``open_alerts`` and flags (demo, approximate)."""
     lab = MonitorLabels(lang)
     out = []
-    for s in status.get("sites", []):
+    order = list(parameters())
+    kinds = {"air_station": 0, "sensor": 1, "water_point": 2}
+    sites = sorted(status.get("sites", []), key=lambda x: (kinds.get(str(x.get("kind")), 3), bool(x.get("demo"))))
+    for s in sites:
         demo = bool(s.get("demo"))
         view: dict[str, Any] = {
             "code": s["code"], "id": (site_ids or {}).get(s["code"]),
@@ -73,7 +77,9 @@ def site_views(status: Mapping[str, Any], lang: str, site_ids: Mapping[str, int]
             "kind_id": s["kind"], "demo": demo, "approximate": bool(s.get("approximate_location")),
             "open_alerts": int(s.get("open_alerts_total", 0) or 0), "latest": [], "exceedances": [],
             "alerts": alert_rows(s, lang)}
-        for r in s.get("latest", []):
+        latest = sorted(s.get("latest", []), key=lambda r: order.index(r["parameter"]) if r["parameter"] in order
+                        else len(order))
+        for r in latest:
             view["latest"].append({
                 "parameter": lab.parameter(str(r["parameter"])), "parameter_id": r["parameter"],
                 "value": lab.sig(r.get("value")), "unit": lab.unit(str(r.get("unit", ""))),

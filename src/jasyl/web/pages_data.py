@@ -1,0 +1,248 @@
+"""Where the content pages get their figures: the city overview (a cached use-case result, computed
+by a background job), the monitoring status and histories (cached reads of the store), and the
+job manager that runs long work on Dask. Nothing here computes a result itself.
+
+Caches are per worker (:class:`jasyl.web.cache.TTLCache`, stale-while-revalidate), so a slow read
+holds up at most the first request after a start; writes through the web invalidate them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.requests import Request
+
+from jasyl.errors import JasylError
+from jasyl.fileio import write_text_atomic
+from jasyl.monitoring.history import ParameterHistory, parameter_history, site_parameters
+from jasyl.monitoring.status import status
+from jasyl.planning.city_inputs import CityData
+from jasyl.planning.jobs import JobManager
+from jasyl.planning.overview import OverviewOptions, load_overview, overview_key
+
+__all__ = ["job_progress", "STAGE_WEIGHTS", "city_display_name", "overview_options", "get_overview",
+           "overview_job_status", "ensure_overview", "monitoring_status", "site_history", "site_parameter_list",
+           "jobs_of", "invalidate_monitoring", "STATUS_TTL_S", "OVERVIEW_TTL_S", "start_jobs"]
+
+_log = logging.getLogger("jasyl.web")
+
+STATUS_TTL_S = 300.0
+HISTORY_TTL_S = 300.0
+OVERVIEW_TTL_S = 600.0
+#: environment: hours of the public overview's plan (empty: the full year, as ``jasyl plan``)
+ENV_OVERVIEW_HOURS = "JASYL_OVERVIEW_HOURS"
+#: environment: method of the overview's plan (exact | typical_days)
+ENV_OVERVIEW_METHOD = "JASYL_OVERVIEW_METHOD"
+_submit_lock = threading.Lock()
+
+
+def overview_options(city: str) -> OverviewOptions:
+    """The options of the public overview of ``city`` (the defaults of ``jasyl plan`` unless the
+    environment says otherwise: ``JASYL_OVERVIEW_HOURS``, ``JASYL_OVERVIEW_METHOD``)."""
+    hours = os.environ.get(ENV_OVERVIEW_HOURS, "").strip()
+    method = os.environ.get(ENV_OVERVIEW_METHOD, "").strip() or "exact"
+    return OverviewOptions.from_dict({"city": city, "hours": hours or None, "method": method})
+
+
+def jobs_of(app: FastAPI) -> JobManager:
+    """The app's job manager (started on first use: a LocalCluster or ``DASK_SCHEDULER_ADDRESS``)."""
+    jobs = getattr(app.state, "jobs", None)
+    if jobs is None:
+        with _submit_lock:
+            jobs = getattr(app.state, "jobs", None)
+            if jobs is None:
+                jobs = JobManager(root=app.state.settings.data_dir / "jobs")
+                app.state.jobs = jobs
+    return jobs
+
+
+def start_jobs(app: FastAPI) -> None:
+    """Start-up hook: create the job manager, make sure the default city's overview exists (else submit
+    its job) and read the monitoring status once in the background, so no visitor waits for it."""
+    jobs_of(app)
+    ensure_overview(app, app.state.settings.default_city)
+    engine = app.state.engine
+
+    def warm() -> None:
+        try:
+            app.state.cache.get(("monitoring-status",), lambda: _public_status(engine), STATUS_TTL_S)
+        except Exception:  # noqa: BLE001 - the first visitor will try again
+            _log.exception("warming the monitoring status failed")
+
+    threading.Thread(target=warm, name="jasyl-warm-status", daemon=True).start()
+
+
+def _city_data(app: FastAPI, city: str) -> CityData:
+    return app.state.cache.get(("city-data", city), lambda: CityData.load(city), 0)  # type: ignore[no-any-return]
+
+
+def city_display_name(request: Request, city: str, lang: str) -> str:
+    """The city's name in ``lang`` (from its city file; the id when the file cannot be read)."""
+    try:
+        names = dict(_city_data(request.app, city).city.names or {})
+    except JasylError:
+        return city
+    return str(names.get(lang) or names.get("en") or city)
+
+
+def _overview_file(app: FastAPI, city: str) -> Path:
+    """Where this deployment keeps the overview of ``city`` for the current inputs and program
+    (``JASYL_WEB_DATA/overview/<city>-<key>.json``; the key changes with the city file and jasyl)."""
+    options = overview_options(city)
+    key = overview_key(options, _city_data(app, city))
+    return Path(app.state.settings.data_dir) / "overview" / f"{city}-{key[:24]}.json"
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _load(app: FastAPI, city: str) -> dict[str, Any] | None:
+    """The overview from this deployment's folder, else from the planning cache (``jasyl`` run on this
+    machine), else from a finished overview job; what is found is kept in the folder."""
+    try:
+        path = _overview_file(app, city)
+    except JasylError:
+        _log.exception("the city %s cannot be read", city)
+        return None
+    found = _read(path)
+    if found is not None:
+        return found
+    found = load_overview(overview_options(city), _city_data(app, city))
+    if found is None:
+        registry: dict[str, str] = app.state.__dict__.get("_overview_jobs", {})
+        job_id = registry.get(city)
+        jobs = getattr(app.state, "jobs", None)
+        if job_id is not None and jobs is not None:
+            try:
+                result = jobs.result(job_id)
+            except (KeyError, JasylError):
+                result = None
+            candidate = (result or {}).get("result")
+            found = candidate if isinstance(candidate, dict) and "inventory" in candidate else None
+    if found is not None:
+        try:
+            write_text_atomic(path, json.dumps(found, ensure_ascii=False))
+        except OSError:
+            _log.exception("cannot keep the overview in %s", path)
+    return found
+
+
+def ensure_overview(app: FastAPI, city: str) -> str | None:
+    """Submit the overview job of ``city`` unless its result exists or a job is already on its way.
+
+    Returns the job id (None when the overview exists)."""
+    if _load(app, city) is not None:
+        return None
+    registry: dict[str, str] = app.state.__dict__.setdefault("_overview_jobs", {})
+    jobs = jobs_of(app)
+    with _submit_lock:
+        job_id = registry.get(city)
+        if job_id is not None:
+            try:
+                state = jobs.status(job_id).state
+            except (KeyError, JasylError):
+                state = "failed"
+            if state in ("queued", "running", "done"):
+                return job_id
+        job_id = jobs.submit("overview", overview_options(city).to_dict())
+        registry[city] = job_id
+        return job_id
+
+
+def get_overview(request: Request, city: str) -> dict[str, Any] | None:
+    """The cached overview of ``city`` (None while it is being computed: the job is then started)."""
+    app = request.app
+    cache = app.state.cache
+
+    def compute() -> dict[str, Any] | None:
+        return _load(app, city)
+
+    value = cache.get(("overview", city), compute, OVERVIEW_TTL_S)
+    if value is None:
+        cache.invalidate("overview")  # look again on the next request: the job may have finished
+        ensure_overview(app, city)
+    return value  # type: ignore[no-any-return]
+
+
+#: share of an overview job's work in each stage (a full-year plan: the pathway's solves weigh most)
+STAGE_WEIGHTS: dict[str, float] = {"inventory": 0.02, "profiles": 0.08, "optimise": 0.35, "macc": 0.05,
+                                   "pathway": 0.45, "explainer": 0.05}
+
+
+def job_progress(events: list[Any], weights: dict[str, float] = STAGE_WEIGHTS) -> tuple[float, str | None]:
+    """Overall fraction done (0..1) and the current stage of a job from its events."""
+    done: set[str] = set()
+    current, fraction = None, 0.0
+    for e in events:
+        stage = getattr(e, "stage", None)
+        if stage not in weights:
+            continue
+        status = (getattr(e, "data", None) or {}).get("status")
+        if status == "done":
+            done.add(stage)
+            current, fraction = None, 0.0
+        else:
+            current, fraction = stage, float(getattr(e, "fraction", 0.0) or 0.0)
+    total = sum(weights[s] for s in done) + (weights[current] * min(max(fraction, 0.0), 1.0) if current else 0.0)
+    return min(total / sum(weights.values()), 1.0), current
+
+
+def overview_job_status(request: Request, city: str) -> dict[str, Any] | None:
+    """Progress of the overview job of ``city``: ``state``, ``fraction`` (over all stages), ``stage``
+    (the use-case stage now running) and ``error``; None when there is no job."""
+    registry: dict[str, str] = request.app.state.__dict__.get("_overview_jobs", {})
+    job_id = registry.get(city)
+    if job_id is None:
+        return None
+    jobs = jobs_of(request.app)
+    try:
+        st = jobs.status(job_id)
+        fraction, stage = job_progress(jobs.events(job_id))
+    except (KeyError, JasylError):
+        return None
+    return {"id": job_id, "state": st.state, "fraction": 1.0 if st.state == "done" else fraction, "stage": stage,
+            "error": st.error}
+
+
+def _public_status(engine: Any) -> dict[str, Any]:
+    out = dict(status(engine))
+    out.pop("database", None)  # the store URL is for admins and the CLI
+    return out
+
+
+def monitoring_status(request: Request) -> dict[str, Any]:
+    """The monitoring status of every site and source, shared with ``/api/v1/monitoring/status``
+    (same cache key), recomputed in the background at most every :data:`STATUS_TTL_S` seconds."""
+    engine = request.app.state.engine
+    return request.app.state.cache.get(  # type: ignore[no-any-return]
+        ("monitoring-status",), lambda: _public_status(engine), STATUS_TTL_S)
+
+
+def site_history(request: Request, site_id: int, parameter: str) -> ParameterHistory:
+    engine = request.app.state.engine
+    return request.app.state.cache.get(  # type: ignore[no-any-return]
+        ("monitoring", "history", site_id, parameter), lambda: parameter_history(engine, site_id, parameter),
+        HISTORY_TTL_S)
+
+
+def site_parameter_list(request: Request, site_id: int) -> list[str]:
+    engine = request.app.state.engine
+    return request.app.state.cache.get(  # type: ignore[no-any-return]
+        ("monitoring", "params", site_id), lambda: site_parameters(engine, site_id), HISTORY_TTL_S)
+
+
+def invalidate_monitoring(request: Request) -> None:
+    """After a write (source edited, alert acknowledged, measurements uploaded)."""
+    request.app.state.cache.invalidate("monitoring")
+    request.app.state.cache.invalidate("monitoring-status")
