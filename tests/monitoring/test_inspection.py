@@ -28,15 +28,16 @@ def test_acknowledge_then_close_with_history(demo_engine) -> None:
     assert out["event"]["comment"] == "seen; lab sample ordered"
     after = count_alerts(demo_engine)
     assert after["open"] == before["open"] - 1 and after["acknowledged"] == before["acknowledged"] + 1
-    with pytest.raises(InputError) as err:
-        act_on_alert(demo_engine, first["id"], "acknowledge", user="inspector1", comment="again")
-    assert err.value.field == "action"
+    act_on_alert(demo_engine, first["id"], "acknowledge", user="inspector3", comment="seen too")
     act_on_alert(demo_engine, first["id"], "close", user="inspector2", comment="<script>alert(1)</script>")
+    with pytest.raises(InputError) as err:
+        act_on_alert(demo_engine, first["id"], "close", user="inspector1", comment="again")
+    assert err.value.field == "action"
     detail = alert_detail(demo_engine, first["id"])
     assert detail is not None and detail["status"] == "closed"
-    assert [(h["action"], h["user"]) for h in detail["history"]] == [("acknowledge", "inspector1"),
-                                                                     ("close", "inspector2")]
-    assert detail["history"][1]["comment"] == "<script>alert(1)</script>"  # stored as text, escaped on output
+    assert [(h["action"], h["user"]) for h in detail["history"]] == [
+        ("acknowledge", "inspector1"), ("acknowledge", "inspector3"), ("close", "inspector2")]
+    assert detail["history"][2]["comment"] == "<script>alert(1)</script>"  # stored as text, escaped on output
 
 
 @pytest.mark.parametrize(("action", "comment", "field"), [("close", "", "comment"), ("delete", "x", "action"),

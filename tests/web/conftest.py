@@ -13,6 +13,9 @@ that role on konaev; ``other_admin`` is admin of another city only (for scope te
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import re
 import shutil
 import sqlite3
@@ -25,10 +28,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jasyl.monitoring.setup import init_monitoring
+from jasyl.planning.overview import run_overview
 from jasyl.store.engine import make_engine
 from jasyl.store.users import create_session, create_token, create_user
 from jasyl.web.access import SESSION_COOKIE, session_signer
 from jasyl.web.app import create_app
+from jasyl.web.pages_data import ENV_OVERVIEW_HOURS, ENV_OVERVIEW_PATHWAY, overview_file, overview_options
 from jasyl.web.settings import WebSettings
 
 ROLES = ("viewer", "analyst", "inspector", "admin")
@@ -38,6 +43,9 @@ SECRET = "test-secret-key-" + "x" * 40
 CITY = "konaev"
 OTHER_CITY = "almaty"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: the public overview of the test apps: a 24-hour plan with its pathway (computed once per test run)
+os.environ[ENV_OVERVIEW_HOURS] = "24"
+os.environ[ENV_OVERVIEW_PATHWAY] = "1"
 
 
 @dataclass
@@ -46,6 +54,21 @@ class Template:
     ids: dict[str, int]
     token: str
     token_id: int
+    overview: Path | None = None
+
+
+def _shared_overview(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The konaev overview as JSON, computed by the first test worker that needs it (the others wait
+    on a lock in the run's common temp folder and read it)."""
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    target = shared / f"overview-{CITY}.json"
+    with (shared / "overview.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.exists():
+            data = run_overview(overview_options(CITY))
+            target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return target
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +86,7 @@ def web_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     engine.dispose()
     with sqlite3.connect(path) as raw:  # one self-contained file to copy
         raw.execute("PRAGMA journal_mode=DELETE")
-    return Template(path=path, ids=ids, token=token, token_id=info.id)
+    return Template(path=path, ids=ids, token=token, token_id=info.id, overview=_shared_overview(tmp_path_factory))
 
 
 @dataclass
@@ -110,6 +133,10 @@ def make_env(template: Template, folder: Path, **settings_overrides: Any) -> Web
     settings = WebSettings(db_url=url, data_dir=folder / "web", secret_key=SECRET, cities=(CITY, OTHER_CITY),
                            **settings_overrides)
     app = create_app(settings, engine=engine)
+    if template.overview is not None:  # the public pages' overview is there, as after a first start
+        target = overview_file(app, CITY)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template.overview, target)
     return WebEnv(app=app, engine=engine, settings=settings, ids=dict(template.ids), token=template.token,
                   token_id=template.token_id)
 

@@ -7,7 +7,6 @@ from tests.web.role_matrix import Case, public, role, signed_in
 
 MATRIX: dict[str, Case] = {
     "GET /": public(303),
-    "GET /{city}/": public(),
     "GET /login": public(),
     "POST /login": public(200, data={"username": "nobody", "password": "wrong-password", "next": "/"},
                           text_fields=("username", "next"),  # each password try costs an Argon2 hash

@@ -41,7 +41,7 @@ class Case:
     expect: Mapping[str, int]
     params: Mapping[str, Any] = field(default_factory=dict)
     query: str = ""
-    data: Mapping[str, Any] | None = None
+    data: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None
     json: Any = None
     files: Mapping[str, Any] | None = None
     #: text fields of ``data`` that the injection test fills with hostile strings (default: all str fields)
@@ -113,13 +113,20 @@ def fill_path(template: str, case: Case, env: Any) -> str:
     return path
 
 
+def case_data(case: Case) -> dict[str, Any]:
+    """The form of a POST case (``data`` may be a callable that makes a fresh form per call, e.g. a
+    unique name, so that a second principal's write is not refused as a duplicate)."""
+    data = case.data() if callable(case.data) else case.data
+    return dict(data or {})
+
+
 def request(env: Any, client: Any, method: str, template: str, case: Case,
             data_override: Mapping[str, Any] | None = None, csrf: bool | str = True) -> Any:
     """Send the case's request with ``client`` (CSRF token added to forms unless ``csrf`` is False)."""
     url = fill_path(template, case, env) + (f"?{case.query}" if case.query else "")
     if method in ("GET", "HEAD"):
         return client.request(method, url)
-    data = dict(case.data or {}) if data_override is None else dict(data_override)
+    data = case_data(case) if data_override is None else dict(data_override)
     headers = {}
     if csrf is True:
         token = env.csrf(client)

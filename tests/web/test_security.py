@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from jasyl.store.users import Account, recent_failures
 from jasyl.web.access import check_routes, public, require
 from tests.web.conftest import PASSWORD, WebEnv
-from tests.web.role_matrix import all_entries, request
+from tests.web.role_matrix import all_entries, case_data, request
 
 MATRIX = all_entries()
 WRITES = sorted(k for k in MATRIX if not k.startswith(("GET ", "HEAD ")))
@@ -70,11 +70,11 @@ def test_hostile_strings_in_every_text_field_are_harmless(web: WebEnv, key: str)
     case = MATRIX[key]
     principal = _allowed_principal(key)
     fields = case.text_fields if case.text_fields is not None else tuple(
-        k for k, v in (case.data or {}).items() if isinstance(v, str))
+        k for k, v in case_data(case).items() if isinstance(v, str))
     client = web.client(principal)
     for field in fields:
         for payload in HOSTILE:
-            data = dict(case.data or {})
+            data = case_data(case)
             data[field] = payload
             response = request(web, client, method, template, case, data_override=data)
             assert response.status_code < 500, f"{key} {field}={payload!r}: {response.status_code}"

@@ -2,7 +2,8 @@
 
 Every action is kept as an :class:`~jasyl.store.models.AlertEvent` (who, when, what, comment), so an
 alert's history can always be read back; the alert's ``status`` is the result of its last action.
-Allowed moves: open -> acknowledged -> closed, open -> closed, and back to open from either.
+Allowed moves: open -> acknowledged -> closed, open -> closed, and back to open from either; a further
+acknowledgement of an acknowledged alert adds its comment.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ __all__ = ["ALERT_STATUSES", "ACTIONS", "MAX_COMMENT", "act_on_alert", "list_ale
 ALERT_STATUSES: tuple[str, ...] = ("open", "acknowledged", "closed")
 #: action -> (statuses it may start from, status it leads to)
 ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "acknowledge": (("open",), "acknowledged"),
+    # a second acknowledgement adds its comment to the history (another inspector saw it too)
+    "acknowledge": (("open", "acknowledged"), "acknowledged"),
     "close": (("open", "acknowledged"), "closed"),
     "reopen": (("acknowledged", "closed"), "open"),
 }

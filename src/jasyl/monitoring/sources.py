@@ -80,7 +80,8 @@ def upsert_sources(engine: Engine, rows: list[dict[str, Any]], origin: str) -> i
 def list_sources(engine: Engine) -> list[dict[str, Any]]:
     with Session(engine) as session:
         rows = session.scalars(select(Source).order_by(Source.demo, Source.name)).all()
-    return [{"name": s.name, "type": s.type, "status": s.status, "latitude": s.latitude, "longitude": s.longitude,
+    return [{"id": s.id, "name": s.name, "type": s.type, "status": s.status, "latitude": s.latitude,
+             "longitude": s.longitude,
              "approximate_location": bool(s.approximate_location), "operator": s.operator, "notes": s.notes,
              "demo": bool(s.demo), "label": "DEMO" if s.demo else ""} for s in rows]
 

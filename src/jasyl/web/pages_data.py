@@ -26,9 +26,10 @@ from jasyl.planning.city_inputs import CityData
 from jasyl.planning.jobs import JobManager
 from jasyl.planning.overview import OverviewOptions, load_overview, overview_key
 
-__all__ = ["job_progress", "STAGE_WEIGHTS", "city_display_name", "overview_options", "get_overview",
-           "overview_job_status", "ensure_overview", "monitoring_status", "site_history", "site_parameter_list",
-           "jobs_of", "invalidate_monitoring", "STATUS_TTL_S", "OVERVIEW_TTL_S", "start_jobs"]
+__all__ = ["overview_file", "ENV_OVERVIEW_HOURS", "ENV_OVERVIEW_PATHWAY", "ENV_OVERVIEW_METHOD", "job_progress",
+           "STAGE_WEIGHTS", "city_display_name", "overview_options", "get_overview", "overview_job_status",
+           "ensure_overview", "monitoring_status", "site_history", "site_parameter_list", "jobs_of",
+           "invalidate_monitoring", "STATUS_TTL_S", "OVERVIEW_TTL_S", "start_jobs"]
 
 _log = logging.getLogger("jasyl.web")
 
@@ -37,6 +38,8 @@ HISTORY_TTL_S = 300.0
 OVERVIEW_TTL_S = 600.0
 #: environment: hours of the public overview's plan (empty: the full year, as ``jasyl plan``)
 ENV_OVERVIEW_HOURS = "JASYL_OVERVIEW_HOURS"
+#: environment: 0 to leave the year-by-year pathway out of the overview (quick starts, tests)
+ENV_OVERVIEW_PATHWAY = "JASYL_OVERVIEW_PATHWAY"
 #: environment: method of the overview's plan (exact | typical_days)
 ENV_OVERVIEW_METHOD = "JASYL_OVERVIEW_METHOD"
 _submit_lock = threading.Lock()
@@ -47,7 +50,8 @@ def overview_options(city: str) -> OverviewOptions:
     environment says otherwise: ``JASYL_OVERVIEW_HOURS``, ``JASYL_OVERVIEW_METHOD``)."""
     hours = os.environ.get(ENV_OVERVIEW_HOURS, "").strip()
     method = os.environ.get(ENV_OVERVIEW_METHOD, "").strip() or "exact"
-    return OverviewOptions.from_dict({"city": city, "hours": hours or None, "method": method})
+    pathway = os.environ.get(ENV_OVERVIEW_PATHWAY, "1").strip().lower() not in ("0", "false", "no", "off")
+    return OverviewOptions.from_dict({"city": city, "hours": hours or None, "method": method, "pathway": pathway})
 
 
 def jobs_of(app: FastAPI) -> JobManager:
@@ -91,7 +95,7 @@ def city_display_name(request: Request, city: str, lang: str) -> str:
     return str(names.get(lang) or names.get("en") or city)
 
 
-def _overview_file(app: FastAPI, city: str) -> Path:
+def overview_file(app: FastAPI, city: str) -> Path:
     """Where this deployment keeps the overview of ``city`` for the current inputs and program
     (``JASYL_WEB_DATA/overview/<city>-<key>.json``; the key changes with the city file and jasyl)."""
     options = overview_options(city)
@@ -111,7 +115,7 @@ def _load(app: FastAPI, city: str) -> dict[str, Any] | None:
     """The overview from this deployment's folder, else from the planning cache (``jasyl`` run on this
     machine), else from a finished overview job; what is found is kept in the folder."""
     try:
-        path = _overview_file(app, city)
+        path = overview_file(app, city)
     except JasylError:
         _log.exception("the city %s cannot be read", city)
         return None
@@ -144,6 +148,10 @@ def ensure_overview(app: FastAPI, city: str) -> str | None:
     Returns the job id (None when the overview exists)."""
     if _load(app, city) is not None:
         return None
+    try:
+        _city_data(app, city)
+    except JasylError:
+        return None  # a city served without a readable city file has no overview (the page says so)
     registry: dict[str, str] = app.state.__dict__.setdefault("_overview_jobs", {})
     jobs = jobs_of(app)
     with _submit_lock:

@@ -1,0 +1,249 @@
+"""Inspector pages (role inspector+): the pollution-source register (register, edit), measurement uploads
+(the readers and rejections of ``jasyl monitor ingest``) and alerts (acknowledge, close, reopen with a
+comment). Every write is audited (who, when, what, before/after).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from jasyl.errors import InputError
+from jasyl.monitoring.alert_actions import (
+    ACTIONS,
+    ALERT_STATUSES,
+    act_on_alert,
+    alert_detail,
+    count_alerts,
+    list_alerts,
+)
+from jasyl.monitoring.ingest import FORMATS, IngestError, ingest_file
+from jasyl.monitoring.source_register import EDITABLE, create_source, get_source, update_source
+from jasyl.monitoring.sources import list_sources
+from jasyl.report.monitor_labels import MonitorLabels
+from jasyl.store.models import SOURCE_STATUSES, SOURCE_TYPES
+from jasyl.store.users import Account
+from jasyl.web.access import require
+from jasyl.web.audit import audit
+from jasyl.web.i18n import request_language
+from jasyl.web.pages_data import invalidate_monitoring
+from jasyl.web.routers.city_pages import check_city
+from jasyl.web.templating import NAV, NavItem, render
+from jasyl.web.uploads import describe
+
+__all__ = ["router", "MEASUREMENT_SUFFIXES"]
+
+router = APIRouter(include_in_schema=False)
+NAV.append(NavItem("pages.nav.inspector", "/{city}/inspect", role="inspector", order=60))
+
+MEASUREMENT_SUFFIXES = (".csv", ".txt", ".json", ".ndjson", ".jsonl")
+PAGE_SIZE = 50
+
+
+def _alert_view(a: dict[str, Any], lab: MonitorLabels) -> dict[str, Any]:
+    demo = bool(a.get("demo"))
+    return {**a, "rule_label": lab.rule(str(a["rule"])), "severity_label": lab.severity(str(a["severity"])),
+            "status_label": lab.alert_status(str(a["status"])), "parameter_label": lab.parameter(str(a["parameter"])),
+            "averaging_label": lab.averaging(str(a["averaging"])), "standard_label": lab.standard(str(a["standard"])),
+            "site_label": lab.site_name(str(a.get("site_code") or ""), str(a.get("site_name") or ""), demo),
+            "period_label": lab.local_time(a["period_start_utc"], with_zone=False),
+            "value_label": f"{lab.sig(a.get('value'))} {lab.unit(str(a.get('unit', '')))}",
+            "limit_label": f"{lab.sig(a.get('limit'))} {lab.unit(str(a.get('unit', '')))}",
+            "ratio_label": lab.num(a.get("ratio"), 2)}
+
+
+def _source_view(s: dict[str, Any], lab: MonitorLabels) -> dict[str, Any]:
+    demo = bool(s.get("demo"))
+    return {**s, "name_label": lab.source_name(str(s["name"]), demo), "type_label": lab.source_type(str(s["type"])),
+            "status_label": lab.source_status(str(s["status"]))}
+
+
+def _form_source(row: dict[str, Any]) -> dict[str, Any]:
+    """Every field the source form shows, with blanks where ``row`` has none."""
+    blank: dict[str, Any] = {"id": None, "name": "", "type": "other", "status": "operating", "operator": "",
+                             "latitude": None, "longitude": None, "approximate_location": False, "notes": "",
+                             "demo": False}
+    return {**blank, **{k: v for k, v in row.items() if v is not None or k in ("latitude", "longitude")}}
+
+
+def _choices(lab: MonitorLabels) -> dict[str, list[dict[str, str]]]:
+    return {"types": [{"id": t, "label": lab.source_type(t)} for t in SOURCE_TYPES],
+            "statuses": [{"id": s, "label": lab.source_status(s)} for s in SOURCE_STATUSES]}
+
+
+@router.get("/{city}/inspect")
+def inspect_home(request: Request, city: str, status: str = "open", page: int = 1,
+                 user: Account = Depends(require("inspector"))) -> Response:
+    """Alerts (by status), the source register and the measurement upload form."""
+    check_city(request, city)
+    lab = MonitorLabels(request_language(request))
+    status = status if status in ALERT_STATUSES else "open"
+    page = max(1, min(int(page), 10_000))
+    engine = request.app.state.engine
+    alerts = [_alert_view(a, lab) for a in list_alerts(engine, status=status, limit=PAGE_SIZE,
+                                                       offset=(page - 1) * PAGE_SIZE)]
+    sources = [_source_view(s, lab) for s in _sources_with_ids(request)]
+    return render(request, "pages/inspect.html", {
+        "alerts": alerts, "alert_status": status, "statuses": [(s, lab.alert_status(s)) for s in ALERT_STATUSES],
+        "counts": count_alerts(engine), "page": page, "page_size": PAGE_SIZE, "sources": sources,
+        "formats": FORMATS, "upload_errors": {}, "upload_report": None})
+
+
+def _sources_with_ids(request: Request) -> list[dict[str, Any]]:
+    rows = list_sources(request.app.state.engine)
+    return [r for r in rows if r.get("id") is not None]
+
+
+@router.get("/{city}/inspect/alerts/{alert_id}")
+def alert_page(request: Request, city: str, alert_id: int, user: Account = Depends(require("inspector"))) -> Response:
+    check_city(request, city)
+    detail = alert_detail(request.app.state.engine, alert_id)
+    if detail is None:
+        raise HTTPException(status_code=404, detail="no such alert")
+    lab = MonitorLabels(request_language(request))
+    view = _alert_view(detail, lab)
+    view["history"] = [{**h, "time_label": lab.local_time(h["time_utc"]), "status_label": lab.alert_status(h["status"])}
+                       for h in detail["history"]]
+    return render(request, "pages/alert.html", {"alert": view, "actions": _allowed(detail["status"]), "errors": {},
+                                                "comment": ""})
+
+
+def _allowed(status: str) -> list[str]:
+    return [a for a, (start, _) in ACTIONS.items() if status in start]
+
+
+@router.post("/{city}/inspect/alerts/{alert_id}/{action}")
+def alert_action(request: Request, city: str, alert_id: int, action: str, comment: str = Form(""),
+                 user: Account = Depends(require("inspector"))) -> Response:
+    """Acknowledge, close or reopen an alert with a comment (audited)."""
+    check_city(request, city)
+    engine = request.app.state.engine
+    try:
+        out = act_on_alert(engine, alert_id, action, user=user.username, comment=comment)
+    except InputError as exc:
+        detail = alert_detail(engine, alert_id)
+        if detail is None:
+            raise HTTPException(status_code=404, detail="no such alert") from exc
+        lab = MonitorLabels(request_language(request))
+        view = _alert_view(detail, lab)
+        view["history"] = [{**h, "time_label": lab.local_time(h["time_utc"]),
+                            "status_label": lab.alert_status(h["status"])} for h in detail["history"]]
+        ctx = {"alert": view, "actions": _allowed(detail["status"]), "errors": {exc.field or "comment": exc.message},
+               "comment": comment}
+        return render(request, "pages/alert.html", ctx, status_code=400)
+    audit(request, user, f"alert.{action}", object_type="alert", object_id=str(alert_id), city=city,
+          before=out["before"], after={**out["after"], "comment": out["event"]["comment"]})
+    invalidate_monitoring(request)
+    return RedirectResponse(f"/{city}/inspect/alerts/{alert_id}", status_code=303)
+
+
+def _form_row(form: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in EDITABLE if k != "approximate_location"}
+    row["approximate_location"] = bool(form.get("approximate_location"))
+    return row
+
+
+@router.get("/{city}/inspect/sources/new")
+def source_new(request: Request, city: str, user: Account = Depends(require("inspector"))) -> Response:
+    check_city(request, city)
+    lab = MonitorLabels(request_language(request))
+    return render(request, "pages/source_form.html", {"source": _form_source({}),
+                                                      "errors": {}, "new": True, **_choices(lab)})
+
+
+@router.post("/{city}/inspect/sources")
+async def source_create(request: Request, city: str, user: Account = Depends(require("inspector"))) -> Response:
+    """Register a pollution source (audited)."""
+    check_city(request, city)
+    form = await request.form()
+    row = _form_row(form)
+    try:
+        made = await run_in_threadpool(create_source, request.app.state.engine, row, origin=f"web:{user.username}")
+    except InputError as exc:
+        lab = MonitorLabels(request_language(request))
+        ctx = {"source": _form_source(row), "errors": {exc.field or "name": exc.message}, "new": True,
+               **_choices(lab)}
+        return render(request, "pages/source_form.html", ctx, status_code=400)
+    audit(request, user, "source.create", object_type="source", object_id=str(made["id"]), city=city, after=made)
+    invalidate_monitoring(request)
+    return RedirectResponse(f"/{city}/inspect/sources/{made['id']}", status_code=303)
+
+
+@router.get("/{city}/inspect/sources/{source_id}")
+def source_edit(request: Request, city: str, source_id: int, user: Account = Depends(require("inspector"))) -> Response:
+    check_city(request, city)
+    source = get_source(request.app.state.engine, source_id)
+    if source is None:
+        raise HTTPException(status_code=404, detail="no such source")
+    lab = MonitorLabels(request_language(request))
+    return render(request, "pages/source_form.html", {"source": _form_source(source), "errors": {}, "new": False,
+                                                      **_choices(lab)})
+
+
+@router.post("/{city}/inspect/sources/{source_id}")
+async def source_update(request: Request, city: str, source_id: int,
+                        user: Account = Depends(require("inspector"))) -> Response:
+    """Change a source's status, operator, location or notes (audited)."""
+    check_city(request, city)
+    form = await request.form()
+    row = _form_row(form)
+    engine = request.app.state.engine
+    try:
+        out = await run_in_threadpool(update_source, engine, source_id, row)
+    except InputError as exc:
+        if exc.field == "source_id":
+            raise HTTPException(status_code=404, detail="no such source") from exc
+        lab = MonitorLabels(request_language(request))
+        return render(request, "pages/source_form.html", {"source": _form_source({**row, "id": source_id}),
+                                                          "errors": {exc.field or "name": exc.message}, "new": False,
+                                                          **_choices(lab)}, status_code=400)
+    audit(request, user, "source.update", object_type="source", object_id=str(source_id), city=city,
+          before=out["before"], after=out["after"])
+    invalidate_monitoring(request)
+    return RedirectResponse(f"/{city}/inspect/sources/{source_id}", status_code=303)
+
+
+@router.post("/{city}/inspect/measurements")
+async def upload_measurements(request: Request, city: str, file: UploadFile = File(...), format: str = Form("csv"),
+                              site: str = Form(""), partial: str = Form(""),
+                              user: Account = Depends(require("inspector"))) -> Response:
+    """Upload a measurement file: stored in the inspector's folder, read by the ``jasyl monitor ingest``
+    readers; any rejected row means nothing is written unless "partial" is ticked (audited)."""
+    check_city(request, city)
+    lab = MonitorLabels(request_language(request))
+    errors: dict[str, str] = {}
+    report: dict[str, Any] | None = None
+    status_code = 200
+    if format not in FORMATS:
+        errors["format"] = f"unknown format '{format}'"
+        status_code = 400
+    else:
+        stored = await request.app.state.uploads.save(user.id, file, kind="measurements",
+                                                      suffixes=MEASUREMENT_SUFFIXES)
+        try:
+            result = await run_in_threadpool(ingest_file, request.app.state.engine, stored.path, format,
+                                             partial=bool(partial), site=site.strip() or None)
+            report = result.as_dict()
+            report["file"] = stored.original_name or stored.stored_name
+            audit(request, user, "measurements.upload", object_type="upload", object_id=stored.stored_name,
+                  city=city, after={**describe(stored), **{k: v for k, v in report.items() if k != "rejected"}})
+            invalidate_monitoring(request)
+        except IngestError as exc:
+            errors["file"] = exc.message
+            report = {"file": stored.original_name, "committed": False,
+                      "rejected": [{"where": e.where, "line": e.line, "reason": e.reason} for e in exc.errors]}
+            status_code = 400
+        except InputError as exc:
+            errors[exc.field or "file"] = exc.message + (f" ({exc.fix})" if exc.fix else "")
+            status_code = 400
+    engine = request.app.state.engine
+    alerts = [_alert_view(a, lab) for a in list_alerts(engine, status="open", limit=PAGE_SIZE)]
+    sources = [_source_view(s, lab) for s in _sources_with_ids(request)]
+    return render(request, "pages/inspect.html", {
+        "alerts": alerts, "alert_status": "open", "statuses": [(s, lab.alert_status(s)) for s in ALERT_STATUSES],
+        "counts": count_alerts(engine), "page": 1, "page_size": PAGE_SIZE, "sources": sources, "formats": FORMATS,
+        "upload_errors": errors, "upload_report": report}, status_code=status_code)

@@ -1,0 +1,42 @@
+"""Role matrix of the content pages (engineer web-pages): public pages, their charts and map layers,
+and the inspector pages."""
+
+from __future__ import annotations
+
+import itertools
+
+from tests.web.role_matrix import Case, public, role
+
+#: a demo source and an open demo alert exist in the test store (labelled demo data)
+SOURCE = {"source_id": 1}
+ALERT = {"alert_id": 1}
+SOURCE_FORM = {"name": "Kiln 7", "type": "brick_works", "status": "illegal", "latitude": "43.9",
+               "longitude": "77.1", "operator": "", "notes": "seen from the road"}
+
+MATRIX: dict[str, Case] = {
+    "GET /{city}/": public(),
+    "GET /{city}/explain": public(),
+    "GET /{city}/charts/{name}.json": public(params={"name": "inventory"}),
+    "GET /{city}/charts/{name}.csv": public(params={"name": "capacity"}),
+    "GET /{city}/air": public(),
+    "GET /{city}/air/map.geojson": public(),
+    "GET /{city}/air/base.geojson": public(),
+    "GET /{city}/air/sites/{site_id}/{parameter}/{kind}.json": public(
+        params={"site_id": 1, "parameter": "pm25", "kind": "year"}),
+    "GET /{city}/air/sites/{site_id}/{parameter}/{kind}.csv": public(
+        params={"site_id": 1, "parameter": "pm25", "kind": "daily"}),
+    "GET /{city}/inspect": role("inspector"),
+    "GET /{city}/inspect/alerts/{alert_id}": role("inspector", params=ALERT),
+    "POST /{city}/inspect/alerts/{alert_id}/{action}": role(
+        "inspector", ok=303, params={**ALERT, "action": "acknowledge"}, data={"comment": "lab sample ordered"}),
+    "GET /{city}/inspect/sources/new": role("inspector"),
+    "POST /{city}/inspect/sources": role("inspector", ok=303,
+                                         data=lambda n=itertools.count(7): {**SOURCE_FORM, "name": f"Kiln {next(n)}"}),
+    "GET /{city}/inspect/sources/{source_id}": role("inspector", params=SOURCE),
+    "POST /{city}/inspect/sources/{source_id}": role("inspector", ok=303, params=SOURCE,
+                                                    data={**SOURCE_FORM, "name": "Kiln 8"}),
+    "POST /{city}/inspect/measurements": role(
+        "inspector", data={"format": "csv", "site": "", "partial": ""},
+        files={"file": ("m.csv", b"site,parameter,time,value,unit,period\\n"
+                                 b"web:test,pm25,2025-01-01T00:00:00Z,12.5,ug/m3,1h\\n", "text/csv")}),
+}
