@@ -33,7 +33,7 @@ from jasyl.store.engine import make_engine
 from jasyl.store.users import create_session, create_token, create_user
 from jasyl.web.access import SESSION_COOKIE, session_signer
 from jasyl.web.app import create_app
-from jasyl.web.pages_data import ENV_OVERVIEW_HOURS, ENV_OVERVIEW_PATHWAY, overview_file, overview_options
+from jasyl.web.routers.pages_data import ENV_OVERVIEW_HOURS, ENV_OVERVIEW_PATHWAY, overview_file, overview_options
 from jasyl.web.settings import WebSettings
 
 ROLES = ("viewer", "analyst", "inspector", "admin")

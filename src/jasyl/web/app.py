@@ -30,10 +30,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jasyl.errors import InputError, JasylError
 from jasyl.store.engine import open_store
-from jasyl.web import access, csrf, pages_data
+from jasyl.web import access, csrf
 from jasyl.web.cache import TTLCache
 from jasyl.web.i18n import LANG_COOKIE, WEB_LANGUAGES, request_language
-from jasyl.web.routers import admin, air, api, auth, city_pages, home, inspection
+from jasyl.web.routers import admin, air, api, auth, city_pages, home, inspection, pages_data
 from jasyl.web.settings import WebSettings
 from jasyl.web.templating import STATIC_DIR, render
 from jasyl.web.uploads import UploadStore, UploadTooLarge

@@ -19,8 +19,8 @@ from jasyl.report.vegalite import Chart
 from jasyl.store.users import Account
 from jasyl.web.access import public
 from jasyl.web.i18n import request_language
-from jasyl.web.pages_data import city_display_name, monitoring_status, site_history, site_parameter_list
 from jasyl.web.routers.city_pages import chart_response, check_city, csv_response, figure
+from jasyl.web.routers.pages_data import city_display_name, monitoring_status, site_history, site_parameter_list
 from jasyl.web.templating import render
 
 __all__ = ["router", "DEFAULT_AIR_PARAMETER", "DEFAULT_WATER_PARAMETER"]

@@ -18,7 +18,7 @@ from jasyl.report.vegalite import Chart, spec_json
 from jasyl.store.users import Account
 from jasyl.web.access import public
 from jasyl.web.i18n import request_language
-from jasyl.web.pages_data import get_overview, overview_job_status
+from jasyl.web.routers.pages_data import get_overview, overview_job_status
 from jasyl.web.templating import NAV, NavItem, render
 
 __all__ = ["router", "chart_response", "csv_response", "check_city", "figure"]

@@ -30,8 +30,8 @@ from jasyl.store.users import Account
 from jasyl.web.access import require
 from jasyl.web.audit import audit
 from jasyl.web.i18n import request_language
-from jasyl.web.pages_data import invalidate_monitoring
 from jasyl.web.routers.city_pages import check_city
+from jasyl.web.routers.pages_data import invalidate_monitoring
 from jasyl.web.templating import NAV, NavItem, render
 from jasyl.web.uploads import describe
 

@@ -21,10 +21,11 @@ from starlette.requests import Request
 from jasyl.errors import JasylError
 from jasyl.fileio import write_text_atomic
 from jasyl.monitoring.history import ParameterHistory, parameter_history, site_parameters
-from jasyl.monitoring.status import status
 from jasyl.planning.city_inputs import CityData
 from jasyl.planning.jobs import JobManager
 from jasyl.planning.overview import OverviewOptions, load_overview, overview_key
+from jasyl.store.versions import monitoring_version
+from jasyl.web.routers.api import monitoring_cached
 
 __all__ = ["overview_file", "ENV_OVERVIEW_HOURS", "ENV_OVERVIEW_PATHWAY", "ENV_OVERVIEW_METHOD", "job_progress",
            "STAGE_WEIGHTS", "city_display_name", "overview_options", "get_overview", "overview_job_status",
@@ -67,19 +68,10 @@ def jobs_of(app: FastAPI) -> JobManager:
 
 
 def start_jobs(app: FastAPI) -> None:
-    """Start-up hook: create the job manager, make sure the default city's overview exists (else submit
-    its job) and read the monitoring status once in the background, so no visitor waits for it."""
+    """Start-up hook: create the job manager and make sure the default city's overview exists (else
+    submit its job). The monitoring status is warmed by the API's own hook."""
     jobs_of(app)
     ensure_overview(app, app.state.settings.default_city)
-    engine = app.state.engine
-
-    def warm() -> None:
-        try:
-            app.state.cache.get(("monitoring-status",), lambda: _public_status(engine), STATUS_TTL_S)
-        except Exception:  # noqa: BLE001 - the first visitor will try again
-            _log.exception("warming the monitoring status failed")
-
-    threading.Thread(target=warm, name="jasyl-warm-status", daemon=True).start()
 
 
 def _city_data(app: FastAPI, city: str) -> CityData:
@@ -223,31 +215,24 @@ def overview_job_status(request: Request, city: str) -> dict[str, Any] | None:
             "error": st.error}
 
 
-def _public_status(engine: Any) -> dict[str, Any]:
-    out = dict(status(engine))
-    out.pop("database", None)  # the store URL is for admins and the CLI
-    return out
-
-
 def monitoring_status(request: Request) -> dict[str, Any]:
-    """The monitoring status of every site and source, shared with ``/api/v1/monitoring/status``
-    (same cache key), recomputed in the background at most every :data:`STATUS_TTL_S` seconds."""
-    engine = request.app.state.engine
-    return request.app.state.cache.get(  # type: ignore[no-any-return]
-        ("monitoring-status",), lambda: _public_status(engine), STATUS_TTL_S)
+    """The monitoring status of every site and source: the worker's cached copy shared with
+    ``/api/v1/monitoring/status`` (recomputed in the background when the store's fingerprint moves)."""
+    return monitoring_cached(request.app)
 
 
 def site_history(request: Request, site_id: int, parameter: str) -> ParameterHistory:
     engine = request.app.state.engine
     return request.app.state.cache.get(  # type: ignore[no-any-return]
         ("monitoring", "history", site_id, parameter), lambda: parameter_history(engine, site_id, parameter),
-        HISTORY_TTL_S)
+        HISTORY_TTL_S, version=lambda: monitoring_version(engine))
 
 
 def site_parameter_list(request: Request, site_id: int) -> list[str]:
     engine = request.app.state.engine
     return request.app.state.cache.get(  # type: ignore[no-any-return]
-        ("monitoring", "params", site_id), lambda: site_parameters(engine, site_id), HISTORY_TTL_S)
+        ("monitoring", "params", site_id), lambda: site_parameters(engine, site_id), HISTORY_TTL_S,
+        version=lambda: monitoring_version(engine))
 
 
 def invalidate_monitoring(request: Request) -> None:
