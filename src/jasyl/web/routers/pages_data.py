@@ -22,7 +22,6 @@ from jasyl.errors import JasylError
 from jasyl.fileio import write_text_atomic
 from jasyl.monitoring.history import ParameterHistory, parameter_history, site_parameters
 from jasyl.planning.city_inputs import CityData
-from jasyl.planning.jobs import JobManager
 from jasyl.planning.overview import OverviewOptions, load_overview, overview_key
 from jasyl.store.versions import monitoring_version
 from jasyl.web.routers.api import monitoring_cached
@@ -55,22 +54,15 @@ def overview_options(city: str) -> OverviewOptions:
     return OverviewOptions.from_dict({"city": city, "hours": hours or None, "method": method, "pathway": pathway})
 
 
-def jobs_of(app: FastAPI) -> JobManager:
-    """The app's job manager (started on first use: a LocalCluster or ``DASK_SCHEDULER_ADDRESS``)."""
-    jobs = getattr(app.state, "jobs", None)
-    if jobs is None:
-        with _submit_lock:
-            jobs = getattr(app.state, "jobs", None)
-            if jobs is None:
-                jobs = JobManager(root=app.state.settings.data_dir / "jobs")
-                app.state.jobs = jobs
-    return jobs
+def jobs_of(app: FastAPI) -> Any:
+    """The app's job manager (``app.state.jobs``, set by the start-up hook that creates sweep's
+    ``JobManager``); None when this deployment runs no background jobs."""
+    return getattr(app.state, "jobs", None)
 
 
 def start_jobs(app: FastAPI) -> None:
-    """Start-up hook: create the job manager and make sure the default city's overview exists (else
-    submit its job). The monitoring status is warmed by the API's own hook."""
-    jobs_of(app)
+    """Start-up hook: make sure the default city's overview exists (else submit its job). The
+    monitoring status is warmed by the API's own hook."""
     ensure_overview(app, app.state.settings.default_city)
 
 
@@ -146,6 +138,8 @@ def ensure_overview(app: FastAPI, city: str) -> str | None:
         return None  # a city served without a readable city file has no overview (the page says so)
     registry: dict[str, str] = app.state.__dict__.setdefault("_overview_jobs", {})
     jobs = jobs_of(app)
+    if jobs is None:
+        return None  # no job manager here: the overview comes from `jasyl serve` with jobs, or the cache
     with _submit_lock:
         job_id = registry.get(city)
         if job_id is not None:
@@ -206,6 +200,8 @@ def overview_job_status(request: Request, city: str) -> dict[str, Any] | None:
     if job_id is None:
         return None
     jobs = jobs_of(request.app)
+    if jobs is None:
+        return None
     try:
         st = jobs.status(job_id)
         fraction, stage = job_progress(jobs.events(job_id))
