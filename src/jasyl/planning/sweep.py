@@ -148,7 +148,8 @@ def sweep_client(address: str | None = None, workers: int | None = None, *, time
     if n < 1:
         raise InputError(f"workers must be >= 1, got {n}", field="workers")
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+                           # no dashboard; the scheduler's small HTTP server on a free port (not 8787)
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR)
     client = Client(cluster, set_as_default=False)
     client._jasyl_owned_cluster = cluster  # type: ignore[attr-defined]
     return client
