@@ -60,6 +60,10 @@ def _ub(x: float) -> float:
     return float(x) if np.isfinite(x) else np.inf
 
 
+def _bound(ub: np.ndarray | float, t: pd.RangeIndex) -> xr.DataArray | float:
+    return _series(ub, t) if isinstance(ub, np.ndarray) else ub
+
+
 def _add(terms: list) -> linopy.LinearExpression:
     """Sum linopy terms of equal dimensions."""
     total = 1.0 * terms[0]
@@ -92,6 +96,43 @@ def _link_storage(m: linopy.Model, agg: Aggregation, t: pd.RangeIndex, name: str
     m.add_constraints(level + lo.isel(k=order) >= 0, name=f"soc_level_lo_{name}")
 
 
+def co2_implied_bounds(inp: PlanInputs, weight: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Bounds the CO2 cap implies on its own terms (the physics of the cap, before any solver sees it).
+
+    The cap reads ``sum_h w_h (sum_j a_j x_jh - credit * export_h) - sum_v fuel_v share_v <= target -
+    sum_v fuel_v`` with ``x >= 0``, ``share <= 1`` (or fixed) and ``export <= export_max``. The smallest
+    value the other terms can take gives each emitting flow an upper bound and each vehicle share a
+    lower bound. Returns ``(upper bound per hour of each emitting flow, lower bound of each share)``;
+    keys ``grid_import`` and ``fossil_<name>``, ``share_<name>``. With a zero target and no export credit
+    every emitting flow is bounded by 0 and every share by 1: the cap then removes those columns entirely.
+    """
+    n = inp.n_hours
+    w = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
+    fuel_hi = [v.fuel_co2_t * (1.0 if v.fixed_share is None else v.fixed_share) for v in inp.vehicles]
+    rhs = inp.co2_target_t - float(sum(v.fuel_co2_t for v in inp.vehicles))
+    min_activity = -float(sum(fuel_hi))
+    if inp.export_credit_co2_per_mwh > 0 and inp.export_max_mw > 0:
+        min_activity -= inp.export_credit_co2_per_mwh * inp.export_max_mw * float(w.sum())
+    room = rhs - min_activity  # CO2 the emitting flows may still add (inf - inf cannot occur: rhs finite)
+    scale = max(1.0, abs(inp.co2_target_t), float(sum(v.fuel_co2_t for v in inp.vehicles)))
+    if not np.isfinite(room):
+        return {}, {}
+    room = 0.0 if room < 1e-9 * scale else room
+    flows: dict[str, np.ndarray] = {}
+    if inp.import_co2_per_mwh > 0:
+        flows["grid_import"] = room / (inp.import_co2_per_mwh * w)
+    for f in inp.fossil:
+        if f.co2_per_mwh > 0:
+            flows[f"fossil_{f.name}"] = room / (f.co2_per_mwh * w)
+    shares: dict[str, float] = {}
+    for v, hi in zip(inp.vehicles, fuel_hi, strict=True):
+        if v.fuel_co2_t > 0 and v.fixed_share is None:
+            lo = 1.0 - room / v.fuel_co2_t
+            if lo > 1e-12:
+                shares[f"share_{v.name}"] = 1.0 if lo > 1.0 - 1e-12 else lo
+    return flows, shares
+
+
 def build_model(
     inp: PlanInputs,
     *,
@@ -100,6 +141,7 @@ def build_model(
     block_hours: int | None = None,
     co2_chain: bool = False,
     aggregation: Aggregation | None = None,
+    co2_bounds: bool = True,
 ) -> PlanModel:
     """Build the LP.
 
@@ -134,6 +176,18 @@ def build_model(
     def total(expr: linopy.LinearExpression) -> linopy.LinearExpression:
         """Sum over the hours of the year (weighted by represented days when aggregated)."""
         return (expr * weight).sum() if agg is not None else expr.sum()
+
+    implied_ub: dict[str, np.ndarray] = {}
+    implied_lb: dict[str, float] = {}
+    if co2_bounds and "co2" not in relax and np.isfinite(inp.co2_target_t):
+        implied_ub, implied_lb = co2_implied_bounds(inp, None if agg is None else agg.hour_weight)
+
+    def flow_ub(name: str, upper: float) -> np.ndarray | float | None:
+        """Upper bound of an hourly emitting flow; ``None`` if the CO2 cap forbids it in every hour."""
+        if name not in implied_ub:
+            return _ub(upper)
+        ub = np.minimum(implied_ub[name], _ub(upper))
+        return None if not np.any(ub > 0) else ub
 
     use_blocks = bool(block_hours) and n > int(block_hours or 0)
     if use_blocks:
@@ -180,20 +234,22 @@ def build_model(
             obj.append(total(g.marginal_cost * p))
 
     # --- grid
-    if relax_limits and np.isfinite(inp.import_max_mw):
-        imp = m.add_variables(lower=0.0, coords=[t], name="grid_import")
-        s_imp = m.add_variables(lower=0.0, name="slack_import")
-        m.add_constraints(imp - s_imp <= inp.import_max_mw, name="limit_import")
-        slacks["grid_import"] = s_imp
-        obj.append(SLACK_PENALTY * s_imp)
-    else:
-        imp = m.add_variables(lower=0.0, upper=_ub(inp.import_max_mw), coords=[t], name="grid_import")
-    balance[ELEC].append(1.0 * imp)
-    if inp.import_price:
-        obj.append(total(inp.import_price * imp))
     hourly_co2: list[linopy.LinearExpression] = []
-    if inp.import_co2_per_mwh:
-        hourly_co2.append(inp.import_co2_per_mwh * imp)
+    imp_ub = flow_ub("grid_import", inp.import_max_mw)
+    if imp_ub is not None:
+        if relax_limits and np.isfinite(inp.import_max_mw):
+            imp = m.add_variables(lower=0.0, coords=[t], name="grid_import")
+            s_imp = m.add_variables(lower=0.0, name="slack_import")
+            m.add_constraints(imp - s_imp <= inp.import_max_mw, name="limit_import")
+            slacks["grid_import"] = s_imp
+            obj.append(SLACK_PENALTY * s_imp)
+        else:
+            imp = m.add_variables(lower=0.0, upper=_bound(imp_ub, t), coords=[t], name="grid_import")
+        balance[ELEC].append(1.0 * imp)
+        if inp.import_price:
+            obj.append(total(inp.import_price * imp))
+        if inp.import_co2_per_mwh:
+            hourly_co2.append(inp.import_co2_per_mwh * imp)
     if inp.export_max_mw > 0:
         exp = m.add_variables(lower=0.0, upper=_ub(inp.export_max_mw), coords=[t], name="grid_export")
         balance[ELEC].append(-1.0 * exp)
@@ -233,7 +289,10 @@ def build_model(
 
     # --- existing fossil heat supply
     for f in inp.fossil:
-        q = m.add_variables(lower=0.0, upper=_ub(f.capacity_mw), coords=[t], name=f"fossil_{f.name}")
+        f_ub = flow_ub(f"fossil_{f.name}", f.capacity_mw)
+        if f_ub is None:
+            continue
+        q = m.add_variables(lower=0.0, upper=_bound(f_ub, t), coords=[t], name=f"fossil_{f.name}")
         balance[f.bus].append(1.0 * q)
         if f.cost_per_mwh:
             obj.append(total(f.cost_per_mwh * q))
@@ -244,6 +303,7 @@ def build_model(
     constant = 0.0
     for v in inp.vehicles:
         lo, hi = (0.0, 1.0) if v.fixed_share is None else (v.fixed_share, v.fixed_share)
+        lo = max(lo, implied_lb.get(f"share_{v.name}", 0.0))
         share = m.add_variables(lower=lo, upper=hi, name=f"share_{v.name}")
         balance[ELEC].append(-(_series(v.ev_profile, t) * share))
         obj.append((v.ev_cost - v.fuel_cost) * share)
