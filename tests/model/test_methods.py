@@ -85,3 +85,31 @@ def test_konaev_zero_co2_plan_one_week():
     assert r.total_annual_cost_usd > r.baseline_annual_cost_usd > 0
     assert set(r.co2_before_by_sector_t) >= {"electricity", "district_heat", "individual_heat", "transport"}
     assert r.capacities["wind"] + r.capacities["pv_fixed"] + r.capacities["pv_tracking"] > 0
+
+
+def test_typical_days_survive_a_co2_excess_on_every_day(make_inputs, monkeypatch):
+    """Issue 11: with export credits a typical-day design may emit on every day of the full-year check;
+    that used to pin every day and crash tsam ('need at least one array to concatenate')."""
+    from dataclasses import replace
+
+    from jasyl.model import api
+
+    inp = replace(make_inputs(hours=(0, 30 * 24), target_co2_t=0.0), export_credit_co2_per_mwh=0.7,
+                  export_max_mw=20.0)
+    seen: list[tuple[set[int], float]] = []
+    real = api._shortfalls
+
+    def every_day_short(pm, sol, inp_):  # the full-year Konaev case: CO2 above the cap, every day emits
+        failed, excess = real(pm, sol, inp_)
+        failed = failed | set(range(inp_.n_hours // 24))
+        seen.append((failed, excess))
+        return failed, excess
+
+    monkeypatch.setattr(api, "_shortfalls", every_day_short)
+    fast = solve_inputs(inp, method="typical_days", typical_days=6)
+    exact = solve_inputs(inp)
+    assert seen, "the typical-day path was not taken"
+    assert "exact" in fast.method  # every day failed: the exact LP answers, without a crash
+    assert fast.total_annual_cost_usd == pytest.approx(exact.total_annual_cost_usd, rel=1e-6)
+    with pytest.raises(ValueError, match="nothing to aggregate"):
+        aggregate_inputs(inp, 6, pinned=tuple(range(30)))

@@ -58,6 +58,9 @@ def aggregate_inputs(inp: PlanInputs, n_days: int, *, hours_per_period: int = 24
         cols[f"v:{v.name}"] = np.asarray(v.ev_profile, dtype=float)
     full = pd.DataFrame(cols)
     free_days = [d for d in range(n_orig) if d not in set(pinned)]
+    if len(free_days) <= n_days:
+        raise ValueError(f"{len(free_days)} free periods left for {n_days} typical periods "
+                         f"({len(pinned)} of {n_orig} pinned): nothing to aggregate, solve the exact LP")
     rows = np.concatenate([np.arange(d * hours_per_period, (d + 1) * hours_per_period) for d in free_days])
     frame = full.iloc[rows].reset_index(drop=True)
     frame.index = pd.date_range("2001-01-01", periods=len(frame), freq="h")
