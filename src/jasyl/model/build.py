@@ -35,6 +35,7 @@ from jasyl.model.inputs import BUSES, ELEC, PlanInputs
 
 __all__ = ["PlanModel", "build_model", "SLACK_PENALTY"]
 
+FLOW_BOUND_FACTOR = 1000.0  # hourly flows are bounded by this multiple of the city's scale (flow_bound_mw)
 SLACK_PENALTY = 1.0e6  # USD per unit of slack: far above any real cost, so slack is used only if needed
 
 
@@ -46,6 +47,7 @@ class PlanModel:
     inputs: PlanInputs
     objective_constant: float
     slacks: dict[str, linopy.Variable] = field(default_factory=dict)
+    flow_bound_mw: float = np.inf  # bound on every hourly flow without one of its own (see flow_bound_mw)
 
 
 def _time(inp: PlanInputs) -> pd.RangeIndex:
@@ -96,7 +98,26 @@ def _link_storage(m: linopy.Model, agg: Aggregation, t: pd.RangeIndex, name: str
     m.add_constraints(level + lo.isel(k=order) >= 0, name=f"soc_level_lo_{name}")
 
 
-def co2_implied_bounds(inp: PlanInputs, weight: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+def flow_bound_mw(inp: PlanInputs) -> float:
+    """A bound on every hourly flow that no sensible plan reaches: 1,000 x the city's scale.
+
+    The scale is the sum of the peak demands of all buses and vehicle classes plus every capacity that
+    must be kept or is given (existing generators, minimum sizes, a finite import line). HiGHS's HiPO
+    interior-point solver stalls on this LP when no column has a finite upper bound; a bound this far
+    away changes nothing else (a flow that reaches half of it makes the plan unbounded in practice and
+    is reported as such by :func:`jasyl.model.solve.solve_model`).
+    """
+    scale = sum(float(np.max(np.asarray(d, dtype=float), initial=0.0)) for d in inp.demand.values())
+    scale += sum(float(np.max(np.asarray(v.ev_profile, dtype=float), initial=0.0)) for v in inp.vehicles)
+    scale += sum(g.existing_mw for g in inp.generators) + sum(c.min_mw for c in inp.converters)
+    scale += sum(s.min_power_mw + s.min_energy_mwh for s in inp.storages)
+    if np.isfinite(inp.import_max_mw):
+        scale += inp.import_max_mw
+    return FLOW_BOUND_FACTOR * max(scale, 1.0)
+
+
+def co2_implied_bounds(inp: PlanInputs,
+                       weight: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """Bounds the CO2 cap implies on its own terms (the physics of the cap, before any solver sees it).
 
     The cap reads ``sum_h w_h (sum_j a_j x_jh - credit * export_h) - sum_v fuel_v share_v <= target -
@@ -125,7 +146,7 @@ def co2_implied_bounds(inp: PlanInputs, weight: np.ndarray | None = None) -> tup
         if f.co2_per_mwh > 0:
             flows[f"fossil_{f.name}"] = room / (f.co2_per_mwh * w)
     shares: dict[str, float] = {}
-    for v, hi in zip(inp.vehicles, fuel_hi, strict=True):
+    for v in inp.vehicles:  # a fixed share has its bounds already
         if v.fuel_co2_t > 0 and v.fixed_share is None:
             lo = 1.0 - room / v.fuel_co2_t
             if lo > 1e-12:
@@ -142,6 +163,7 @@ def build_model(
     co2_chain: bool = False,
     aggregation: Aggregation | None = None,
     co2_bounds: bool = True,
+    flow_bounds: bool = True,
 ) -> PlanModel:
     """Build the LP.
 
@@ -189,6 +211,12 @@ def build_model(
         ub = np.minimum(implied_ub[name], _ub(upper))
         return None if not np.any(ub > 0) else ub
 
+    big = flow_bound_mw(inp) if flow_bounds else np.inf
+
+    def ub_flow(upper: float = np.inf) -> float:
+        """``big``, or a capacity limit the flow can never exceed (unless limits are relaxed)."""
+        return big if relax_limits else min(_ub(upper), big)
+
     use_blocks = bool(block_hours) and n > int(block_hours or 0)
     if use_blocks:
         bh = int(block_hours or 24)
@@ -227,7 +255,7 @@ def build_model(
         if lean and g.marginal_cost == 0:
             balance[ELEC].append(cf * cap_t)
             continue
-        p = m.add_variables(lower=0.0, coords=[t], name=f"gen_{g.name}")
+        p = m.add_variables(lower=0.0, upper=big, coords=[t], name=f"gen_{g.name}")
         m.add_constraints(p - cf * cap_t <= 0, name=f"avail_{g.name}")
         balance[ELEC].append(1.0 * p)
         if g.marginal_cost:
@@ -238,20 +266,21 @@ def build_model(
     imp_ub = flow_ub("grid_import", inp.import_max_mw)
     if imp_ub is not None:
         if relax_limits and np.isfinite(inp.import_max_mw):
-            imp = m.add_variables(lower=0.0, coords=[t], name="grid_import")
+            imp = m.add_variables(lower=0.0, upper=big, coords=[t], name="grid_import")
             s_imp = m.add_variables(lower=0.0, name="slack_import")
             m.add_constraints(imp - s_imp <= inp.import_max_mw, name="limit_import")
             slacks["grid_import"] = s_imp
             obj.append(SLACK_PENALTY * s_imp)
         else:
-            imp = m.add_variables(lower=0.0, upper=_bound(imp_ub, t), coords=[t], name="grid_import")
+            imp = m.add_variables(lower=0.0, upper=_bound(np.minimum(imp_ub, big), t), coords=[t],
+                                  name="grid_import")
         balance[ELEC].append(1.0 * imp)
         if inp.import_price:
             obj.append(total(inp.import_price * imp))
         if inp.import_co2_per_mwh:
             hourly_co2.append(inp.import_co2_per_mwh * imp)
     if inp.export_max_mw > 0:
-        exp = m.add_variables(lower=0.0, upper=_ub(inp.export_max_mw), coords=[t], name="grid_export")
+        exp = m.add_variables(lower=0.0, upper=ub_flow(inp.export_max_mw), coords=[t], name="grid_export")
         balance[ELEC].append(-1.0 * exp)
         if inp.export_price:
             obj.append(total(-inp.export_price * exp))
@@ -261,9 +290,10 @@ def build_model(
     # --- storage
     for s in inp.storages:
         e_cap, e_t = capacity(s.name, s.min_energy_mwh, s.max_energy_mwh, s.energy_cost, prefix="energy")
-        ch = m.add_variables(lower=0.0, coords=[t], name=f"charge_{s.name}")
-        dis = m.add_variables(lower=0.0, coords=[t], name=f"discharge_{s.name}")
-        soc = m.add_variables(lower=0.0 if agg is None else -np.inf, coords=[t], name=f"soc_{s.name}")
+        ch = m.add_variables(lower=0.0, upper=ub_flow(s.max_power_mw), coords=[t], name=f"charge_{s.name}")
+        dis = m.add_variables(lower=0.0, upper=ub_flow(s.max_power_mw), coords=[t], name=f"discharge_{s.name}")
+        soc = m.add_variables(lower=0.0 if agg is None else -np.inf, coords=[t], name=f"soc_{s.name}",
+                              upper=np.inf if agg is not None else min(ub_flow(s.max_energy_mwh), big * n))
         if s.power_cost > 0:
             _p_cap, p_t = capacity(s.name, s.min_power_mw, s.max_power_mw, s.power_cost, prefix="power")
             m.add_constraints(ch - p_t <= 0, name=f"charge_limit_{s.name}")
@@ -280,7 +310,7 @@ def build_model(
     # --- converters (electricity -> heat)
     for c in inp.converters:
         _cap, cap_t = capacity(c.name, c.min_mw, c.max_mw, c.capital_cost)
-        q = m.add_variables(lower=0.0, coords=[t], name=f"heat_{c.name}")
+        q = m.add_variables(lower=0.0, upper=ub_flow(c.max_mw), coords=[t], name=f"heat_{c.name}")
         m.add_constraints(q - cap_t <= 0, name=f"heat_limit_{c.name}")
         balance[c.bus].append(1.0 * q)
         balance[ELEC].append(-(1.0 / _series(c.efficiency, t)) * q)
@@ -322,7 +352,7 @@ def build_model(
         lhs = _add(terms)
         rhs = _series(demand if demand is not None else np.zeros(n), t)
         if "unserved" in relax:  # full-year check of a fixed design: unmet demand is allowed, at a price
-            un = m.add_variables(lower=0.0, coords=[t], name=f"slack_unserved_{bus}")
+            un = m.add_variables(lower=0.0, upper=big, coords=[t], name=f"slack_unserved_{bus}")
             slacks[f"unserved_{bus}"] = un
             obj.append(SLACK_PENALTY * un.sum())
             lhs = lhs + un
@@ -368,4 +398,4 @@ def build_model(
             m.add_constraints(expr <= lim.limit_km2, name=f"land_{lim.name}")
 
     m.add_objective(_add(obj))
-    return PlanModel(model=m, inputs=inp, objective_constant=constant, slacks=slacks)
+    return PlanModel(model=m, inputs=inp, objective_constant=constant, slacks=slacks, flow_bound_mw=big)

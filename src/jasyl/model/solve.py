@@ -56,5 +56,12 @@ def solve_model(pm: PlanModel, *, highs_options: dict[str, Any] | None = None) -
         err.termination = str(termination)  # type: ignore[attr-defined]
         raise err
     values = {name: np.asarray(var.solution.values, dtype=float) for name, var in pm.model.variables.items()}
+    hourly = [name for name, var in pm.model.variables.items() if "t" in var.dims]
+    if np.isfinite(pm.flow_bound_mw) and any(
+            float(np.nanmax(values[name], initial=0.0)) >= 0.5 * pm.flow_bound_mw for name in hourly):
+        err = SolveError("the plan is unbounded in practice: an hourly flow reaches "
+                         f"{0.5 * pm.flow_bound_mw:,.0f} MW, 1,000 times the size of the city's energy system")
+        err.termination = "unbounded"  # type: ignore[attr-defined]
+        raise err
     objective = float(pm.model.objective.value or 0.0) + pm.objective_constant
     return Solution(status=status, termination=termination, objective=objective, values=values, seconds=seconds)
