@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -93,12 +92,6 @@ def test_normals_above_clear_sky_rejected() -> None:
     }
     with pytest.raises(InputError, match="clear-sky"):
         synthetic_year(KONAEV, parse_normals(data, "n.yaml"))
-
-
-def test_fast() -> None:
-    start = time.perf_counter()
-    synthetic_year(KONAEV, konaev_normals(), seed=99)
-    assert time.perf_counter() - start < 3.0
 
 
 def test_normals_validation() -> None:
