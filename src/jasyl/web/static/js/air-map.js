@@ -121,7 +121,6 @@
         map.setView([43.87, 77.07], 8);
       }
       L.control.layers(baseLayers, overlays, { collapsed: false }).addTo(map);
-      L.control.scale({ imperial: false }).addTo(map);
       el.setAttribute("data-loaded", String(layer.features.length));
     }).catch(function (err) {
       el.setAttribute("data-error", String(err));
