@@ -3,6 +3,7 @@ the per-scenario row files that reruns skip on, and the results tables (no Dask 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -16,8 +17,9 @@ import pandas as pd
 
 from jasyl.errors import InputError, SchemaError
 from jasyl.fileio import write_bytes_atomic
+from jasyl.planning.options import PlanOptions
 from jasyl.planning.resolve import Resolver
-from jasyl.planning.scenario import Scenario, SweepSpec, axis_column, display_value
+from jasyl.planning.scenario import OPTION_TYPES, Scenario, SweepSpec, axis_column, display_value
 
 __all__ = ["Resolved", "DuplicateScenarioError", "resolve_all", "write_tables", "load_row", "json_ready"]
 
@@ -27,10 +29,20 @@ class DuplicateScenarioError(InputError):
 
 
 
+def _option_defaults() -> dict[str, Any]:
+    """Default value of every plan-option setting (a column of every results table)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(PlanOptions):
+        if f.name in OPTION_TYPES:
+            out[f.name] = f.default if f.default is not dataclasses.MISSING else None
+    return out
+
+
 def _settings_row(s: Scenario, columns: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in columns:
-        v = s.settings.get(key)
+    defaults = _option_defaults()
+    for key in list(columns) + [k for k in defaults if k not in columns]:
+        v = s.settings.get(key, defaults.get(key))
         col = axis_column(key)
         if isinstance(v, bool) or (isinstance(v, int | float) and not isinstance(v, bool)):
             out[col] = float(v) if not isinstance(v, bool) else v
