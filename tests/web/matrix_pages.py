@@ -14,6 +14,19 @@ SOURCE_FORM = {"name": "Kiln 7", "type": "brick_works", "status": "illegal", "la
                "longitude": "77.1", "operator": "", "notes": "seen from the road"}
 
 MATRIX: dict[str, Case] = {
+    "GET /api/v1/{city}/overview": public(),
+    "GET /api/v1/{city}/inventory": public(),
+    "GET /api/v1/{city}/explainer": public(),
+    "GET /api/v1/{city}/sites/{site_id}/history": public(params={"site_id": 1}, query="parameter=pm25"),
+    "GET /api/v1/{city}/sources": public(),
+    "GET /api/v1/{city}/alerts": role("inspector", api=True, query="status=open"),
+    "GET /api/v1/{city}/alerts/{alert_id}": role("inspector", api=True, params=ALERT),
+    "POST /api/v1/{city}/alerts/{alert_id}/{action}": role(
+        "inspector", api=True, params={**ALERT, "action": "acknowledge"}, json={"comment": "seen"}),
+    "POST /api/v1/{city}/sources": role(
+        "inspector", api=True, json=lambda n=itertools.count(20): {**SOURCE_FORM, "name": f"Kiln {next(n)}"}),
+    "PUT /api/v1/{city}/sources/{source_id}": role("inspector", api=True, params=SOURCE,
+                                                  json={**SOURCE_FORM, "name": "Kiln 30"}),
     "GET /{city}/": public(),
     "GET /{city}/explain": public(),
     "GET /{city}/charts/{name}.json": public(params={"name": "inventory"}),

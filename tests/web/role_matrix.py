@@ -137,7 +137,8 @@ def request(env: Any, client: Any, method: str, template: str, case: Case,
     elif isinstance(csrf, str):
         data["csrf_token"] = csrf
     if case.json is not None:
-        return client.request(method, url, json=case.json, headers=headers)
+        body = case.json() if callable(case.json) else case.json
+        return client.request(method, url, json=body, headers=headers)
     files: Callable[[], Any] | Any = case.files
     if callable(files):
         files = files()
