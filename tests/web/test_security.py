@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from jasyl.store.users import Account, recent_failures
 from jasyl.web.access import check_routes, public, require
 from tests.web.conftest import PASSWORD, WebEnv
-from tests.web.role_matrix import all_entries, case_data, request
+from tests.web.role_matrix import Case, all_entries, case_data, request
 
 MATRIX = all_entries()
 WRITES = sorted(k for k in MATRIX if not k.startswith(("GET ", "HEAD ")))
@@ -81,6 +81,37 @@ def test_hostile_strings_in_every_text_field_are_harmless(web: WebEnv, key: str)
             assert XSS not in response.text, f"{key} {field}: payload echoed unescaped"
     # the store is intact: the users table still answers and the viewer can still be found
     assert web.client("admin").get("/api/v1/admin/users").status_code == 200
+
+
+UPLOADS = sorted(k for k in WRITES if MATRIX[k].files is not None)
+
+
+@pytest.mark.parametrize("key", UPLOADS or ["(no upload route yet)"])
+def test_hostile_file_names_stay_in_the_users_upload_folder(web: WebEnv, key: str) -> None:
+    if key not in MATRIX:
+        pytest.skip("no route takes a file yet")
+    method, template = key.split(" ", 1)
+    case = MATRIX[key]
+    principal = _allowed_principal(key)
+    client = web.client(principal)
+    root = web.settings.data_dir.parent
+    before = {p for p in root.rglob("*") if p.is_file()}
+    files = case.files() if callable(case.files) else case.files
+    assert files is not None
+    for payload in HOSTILE:
+        renamed = {field: (payload, *spec[1:]) for field, spec in files.items()}
+        hostile = Case(expect=case.expect, params=case.params, query=case.query, data=case.data, files=renamed)
+        response = request(web, client, method, template, hostile)
+        assert response.status_code < 500, f"{key} file name {payload!r}: {response.status_code}"
+        assert XSS not in response.text
+    uploads = web.settings.upload_dir.resolve()
+    for path in {p for p in root.rglob("*") if p.is_file()} - before:
+        resolved = path.resolve()
+        inside = uploads in resolved.parents or web.settings.jobs_dir.resolve() in resolved.parents
+        assert inside or resolved.suffix in (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal"), (
+            f"{key}: a file was written outside the upload folder: {resolved}")
+        if uploads in resolved.parents:
+            assert resolved.stat().st_mode & 0o111 == 0, f"{resolved} is executable"
 
 
 @pytest.mark.parametrize("key", READS)
