@@ -9,6 +9,7 @@
 | ``JASYL_SECURE_COOKIES`` | ``1`` behind HTTPS: cookies get the ``Secure`` flag | ``0`` |
 | ``JASYL_UPLOAD_MAX_MB`` | largest accepted upload | ``20`` |
 | ``JASYL_SESSION_HOURS`` | session lifetime | ``12`` |
+| ``JASYL_PLAN_AT_START`` | ``0``: no plan job at start-up (``jasyl serve --no-plan``) | ``1`` |
 | ``DASK_SCHEDULER_ADDRESS`` | an existing Dask cluster for long jobs (else a LocalCluster) | none |
 """
 
@@ -80,6 +81,8 @@ class WebSettings:
     login_window_s: int = 15 * 60
     #: seconds public JSON/HTML answers may be cached by the app (0 = off)
     public_cache_s: float = 30.0
+    #: start the default city's plan/overview job at start-up when it is not cached (``--no-plan``: off)
+    plan_at_start: bool = True
 
     @property
     def default_city(self) -> str:
@@ -105,4 +108,5 @@ class WebSettings:
             secure_cookies=_flag("JASYL_SECURE_COOKIES"),
             session_hours=float(os.environ.get("JASYL_SESSION_HOURS", "12") or 12),
             upload_max_bytes=int(float(os.environ.get("JASYL_UPLOAD_MAX_MB", "20") or 20) * 1024 * 1024),
+            plan_at_start=_flag("JASYL_PLAN_AT_START", default=True),
         )

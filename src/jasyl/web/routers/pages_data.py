@@ -62,7 +62,9 @@ def jobs_of(app: FastAPI) -> Any:
 
 def start_jobs(app: FastAPI) -> None:
     """Start-up hook: make sure the default city's overview exists (else submit its job). The
-    monitoring status is warmed by the API's own hook."""
+    monitoring status is warmed by the API's own hook. Off with ``jasyl serve --no-plan``."""
+    if not app.state.settings.plan_at_start:
+        return
     ensure_overview(app, app.state.settings.default_city)
 
 
