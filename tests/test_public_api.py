@@ -28,6 +28,8 @@ PUBLIC = {
     "jasyl.store": ["Base", "ENV_VAR", "default_db_url", "display_url", "is_initialised", "make_engine",
                     "open_store", "upgrade"],
     "jasyl.cli": ["app", "err_console", "main"],
+    "jasyl.tracking": ["TrackOptions", "adopt_plan", "track_status", "replan", "track_report_data", "import_actuals",
+                       "read_actuals", "load_demo_actuals"],
 }
 
 

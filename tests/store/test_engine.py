@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, inspect, select, text
 
 from jasyl.monitoring.setup import init_monitoring, open_monitoring
-from jasyl.store.engine import open_store
+from jasyl.store.engine import make_engine, open_store, upgrade
 from jasyl.store.models import Base, Measurement, Site, Source
 
 
@@ -57,11 +57,17 @@ def test_open_store_creates_the_schema_and_writes_no_data(db_url: str) -> None:
 
 
 def test_a_database_made_by_the_old_layout_upgrades_in_place(sqlite_url: str) -> None:
-    """The revision ids did not change when the migrations moved to jasyl/store: an existing database
-    (its alembic_version row) is recognised and kept."""
-    engine = init_monitoring(sqlite_url, demo=False)
+    """The revision ids did not change when the migrations moved to jasyl/store: a database at the first
+    revision, with data, is recognised and upgraded to the head; its rows are kept."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine, "0001_initial")
     with engine.begin() as conn:
-        assert conn.scalar(text("select version_num from alembic_version")) == _head()
+        conn.execute(text("insert into sites (code, name, kind, approximate_location, demo, origin) "
+                          "values ('w1', 'Well 1', 'water_point', 0, 0, 'test')"))
     engine = open_store(sqlite_url)
     with engine.connect() as conn:
         assert conn.scalar(text("select count(*) from alembic_version")) == 1
+        assert conn.scalar(text("select version_num from alembic_version")) == _head()
+        assert conn.execute(text("select code, water_body from sites")).all() == [("w1", None)]
+    assert {"tracking_actuals", "restoration_records", "emission_records", "settings"} <= set(
+        inspect(engine).get_table_names())

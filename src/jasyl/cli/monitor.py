@@ -21,6 +21,7 @@ from jasyl.monitoring.status import report_data, status
 from jasyl.monitoring.units import Conditions
 from jasyl.report.monitoring import write_report
 from jasyl.store.engine import display_url
+from jasyl.tracking.demo import load_demo_actuals, remove_demo_actuals
 
 monitor_app = typer.Typer(help="Environmental monitoring: sources, air and water measurements, standards, "
                                "alerts.", no_args_is_help=True)
@@ -57,8 +58,10 @@ def init_cmd(
 ) -> None:
     """Create or upgrade the database, load the standards and the labelled demo data (unless --no-demo)."""
     engine = init_monitoring(db, demo=demo and not remove_demo_rows)
+    if demo and not remove_demo_rows:
+        load_demo_actuals(engine)
     if remove_demo_rows:
-        removed = remove_demo(engine)
+        removed = {**remove_demo(engine), "tracking_actuals": remove_demo_actuals(engine)}
         _console().print(f"removed demonstration rows: {removed}")
     c = counts(engine)
     _console().print(f"monitoring database ready: {display_url(str(engine.url))}\n"

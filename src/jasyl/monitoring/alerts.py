@@ -11,14 +11,17 @@ accredited laboratory protocol.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from jasyl.monitoring.air_limits import limit_for
+from jasyl.monitoring.settings import read_settings
 from jasyl.monitoring.standards import (
     DEFAULT_TZ,
     StandardDef,
@@ -29,9 +32,9 @@ from jasyl.monitoring.standards import (
     parameter_def,
 )
 from jasyl.store.engine import db_times, placeholder, utcnow
-from jasyl.store.models import Alert
+from jasyl.store.models import Alert, Measurement
 
-__all__ = ["Rule", "rules", "evaluate_series", "evaluate_for_rows", "AlertRow"]
+__all__ = ["Rule", "rules", "evaluate_series", "evaluate_for_rows", "AlertRow", "reevaluate"]
 
 
 @dataclass(frozen=True)
@@ -65,22 +68,33 @@ def _local_day_bounds(day: Any, tz: str) -> tuple[datetime, datetime]:
     return start.to_pydatetime(), (start + pd.Timedelta(days=1)).to_pydatetime()
 
 
-def _limit(rule: Rule, parameter: str) -> tuple[float, str, bool] | None:
-    """(limit in canonical units, standard id, is_minimum) of the rule for a parameter."""
+def _limit(rule: Rule, parameter: str, settings: Mapping[str, str] | None = None
+           ) -> tuple[float, str, bool, str] | None:
+    """(limit in canonical units, standard id, is_minimum, the limit in words) of the rule for a parameter.
+
+    Where the sources conflict (daily NO2, O3, NH3) the value is the variant chosen by the settings
+    (:mod:`jasyl.monitoring.air_limits`) and the words name it."""
     if rule.kind == "threshold":
         if rule.value is None:
             return None
-        return float(rule.value), f"threshold:{rule.id}", False
+        return float(rule.value), f"threshold:{rule.id}", False, f"threshold {rule.value:g} of rule {rule.id}"
     if rule.standard is None:
         return None
     std: StandardDef | None = find_standard(parameter, rule.standard)
     if std is None:
         return None
-    return std.value * rule.multiple, std.id, std.minimum
+    choice = limit_for(std.id, settings)
+    value = choice.value if choice is not None else std.value
+    basis = choice.describe() if choice is not None else \
+        f"{std.id} = {std.value:g} {std.unit} ({std.body}, status {std.status})"
+    if rule.multiple != 1:
+        basis = f"{rule.multiple:g} x {basis}"
+    return value * rule.multiple, std.id, std.minimum, basis
 
 
 def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFAULT_TZ,
-                    cache: dict[str, Any] | None = None) -> list[AlertRow]:
+                    cache: dict[str, Any] | None = None, settings: Mapping[str, str] | None = None
+                    ) -> list[AlertRow]:
     """Alerts of one rule on one site's measurements of one parameter (columns time_utc, value, period_s).
 
     ``cache`` (a dict shared by the calls on the same ``df``) keeps the hourly and daily means.
@@ -88,10 +102,10 @@ def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFA
     cache = {} if cache is None else cache
     if parameter not in rule.parameters or df.empty:
         return []
-    lim = _limit(rule, parameter)
+    lim = _limit(rule, parameter, settings)
     if lim is None:
         return []
-    limit, std_id, minimum = lim
+    limit, std_id, minimum, basis = lim
     unit = parameter_def(parameter).unit
     out: list[AlertRow] = []
 
@@ -100,7 +114,7 @@ def evaluate_series(rule: Rule, parameter: str, df: pd.DataFrame, tz: str = DEFA
         out.append({"rule_id": rule.id, "severity": rule.severity, "parameter": parameter,
                     "averaging": averaging, "period_start": start, "period_end": end, "value": float(value),
                     "unit": unit, "standard_id": std_id, "limit_value": float(limit), "ratio": float(ratio),
-                    "excess": float(limit - value if minimum else value - limit)})
+                    "excess": float(limit - value if minimum else value - limit), "limit_basis": basis})
 
     if rule.kind == "water_mpc":
         for t, v in zip(pd.to_datetime(df["time_utc"]), df["value"], strict=True):
@@ -164,7 +178,7 @@ def _upsert(conn: Connection, rows: list[AlertRow]) -> None:
     stmt = ins.on_conflict_do_update(
         index_elements=["rule_id", "site_id", "parameter", "period_start"],
         set_={c: ins.excluded[c] for c in ("severity", "averaging", "period_end", "value", "unit",
-                                           "standard_id", "limit_value", "ratio", "excess")})
+                                           "standard_id", "limit_value", "ratio", "excess", "limit_basis")})
     conn.execute(stmt, rows)
 
 
@@ -180,6 +194,7 @@ def evaluate_for_rows(conn: Connection, frame: pd.DataFrame, *, demo: bool, tz: 
         return 0
     before = conn.scalar(select(func.count()).select_from(Alert)) or 0
     now = utcnow()
+    settings = read_settings(conn)
     for (site_id, parameter), grp in touched.groupby(["site_id", "parameter"]):
         # whole local days touched by the new rows; read one more day each side for runs
         first_day = pd.Timestamp(grp["time_utc"].min()).tz_localize("UTC").tz_convert(tz).date()
@@ -197,7 +212,7 @@ def evaluate_for_rows(conn: Connection, frame: pd.DataFrame, *, demo: bool, tz: 
         cache: dict[str, Any] = {}
         rows: list[AlertRow] = []
         for rule in all_rules:
-            for a in evaluate_series(rule, str(parameter), stored, tz, cache):
+            for a in evaluate_series(rule, str(parameter), stored, tz, cache, settings):
                 # keep the days recomputed from all their data; a run of the duration rule may have
                 # started the day before the new data (that day is read in full as well)
                 lo = day0 - timedelta(days=1) if rule.kind == "duration" else day0
@@ -208,3 +223,27 @@ def evaluate_for_rows(conn: Connection, frame: pd.DataFrame, *, demo: bool, tz: 
         _upsert(conn, rows)
     after = conn.scalar(select(func.count()).select_from(Alert)) or 0
     return int(after - before)
+
+
+def reevaluate(conn: Connection, parameters: Iterable[str], *, tz: str = DEFAULT_TZ) -> int:
+    """Evaluate the rules again over everything stored for ``parameters`` (after a limit setting changed).
+
+    Open alerts of those parameters are dropped first, so an alert the new limit no longer supports goes;
+    acknowledged or closed alerts are kept (their value and limit are updated where they still apply).
+    Returns the number of open alerts afterwards.
+    """
+    params = sorted(set(parameters))
+    if not params:
+        return 0
+    conn.execute(delete(Alert).where(Alert.parameter.in_(params), Alert.status == "open"))
+    spans = conn.execute(select(Measurement.site_id, Measurement.parameter, func.min(Measurement.time_utc),
+                                func.max(Measurement.time_utc), func.bool_or(Measurement.demo)
+                                if conn.dialect.name == "postgresql" else func.max(Measurement.demo))
+                         .where(Measurement.parameter.in_(params))
+                         .group_by(Measurement.site_id, Measurement.parameter)).all()
+    for site_id, parameter, t0, t1, demo in spans:
+        frame = pd.DataFrame({"site_id": [site_id, site_id], "parameter": [parameter, parameter],
+                              "time_utc": pd.to_datetime([t0, t1])})
+        evaluate_for_rows(conn, frame, demo=bool(demo), tz=tz)
+    return int(conn.scalar(select(func.count()).select_from(Alert).where(
+        Alert.parameter.in_(params), Alert.status == "open")) or 0)

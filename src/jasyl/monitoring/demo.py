@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, select
 
+from jasyl.monitoring.demo_register import load_register_demo, remove_register_demo
 from jasyl.monitoring.ingest import write_rows
 from jasyl.monitoring.standards import load_data, parameter_def
 from jasyl.store.engine import insert_ignore
@@ -104,12 +105,13 @@ def load_demo(engine: Engine) -> int:
         sites = [{**s, "demo": True, "origin": "DEMO: data/monitoring/demo_konaev.yaml"} for s in data["sites"]]
         conn.execute(insert_ignore(conn, Site.__table__), sites)
         inserted, _, _ = write_rows(conn, _rows(), demo=True, batch_id=None)
+    load_register_demo(engine)
     return inserted
 
 
 def remove_demo(engine: Engine) -> dict[str, int]:
-    """Delete every demo row (alerts, measurements, sites, sources)."""
-    out = {}
+    """Delete every demo row (register and emission records, alerts, measurements, sites, sources)."""
+    out = remove_register_demo(engine)
     with engine.begin() as conn:
         for name, model in (("alerts", Alert), ("measurements", Measurement), ("sites", Site),
                             ("sources", Source)):

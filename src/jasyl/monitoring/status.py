@@ -7,6 +7,7 @@ Pure read side; returns one JSON-ready dict. Windows are anchored at each site's
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from jasyl.errors import InputError
+from jasyl.monitoring.air_limits import limit_for
+from jasyl.monitoring.emissions import damage
 from jasyl.monitoring.indices import aqi, iza, izv, izv_class, kazhydromet_level, np_percent, standard_index
+from jasyl.monitoring.register import register
+from jasyl.monitoring.settings import class_table_from_settings, get_settings
 from jasyl.monitoring.standards import (
     DEFAULT_TZ,
     daily_means,
@@ -25,6 +30,7 @@ from jasyl.monitoring.standards import (
     rolling_means,
     standards_for,
 )
+from jasyl.monitoring.water_status import water_class_block
 from jasyl.store.engine import display_url
 from jasyl.store.models import Alert, Measurement, Site, Source
 
@@ -134,12 +140,11 @@ def _water_block(df: pd.DataFrame) -> dict[str, Any]:
         klass, name = izv_class(value)
         out["izv"] = {"value": _f(value), "class": klass, "name": name,
                       "basis": "latest sample of each indicator, fishery MPC"}
-    out["classification"] = ("per-class limits of the 2024 Unified classification (order No. 70) are not "
-                             "loaded (gap); samples are checked against the fishery MPC")
+    out["classification"] = "see water_class (indicative class of Order 111-НҚ or the user's table)"
     return out
 
 
-def _exceedances(df: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
+def _exceedances(df: pd.DataFrame, tz: str, settings: dict[str, str] | None = None) -> list[dict[str, Any]]:
     out = []
     end = df["time_utc"].max()
     recent = df[df["time_utc"] > end - timedelta(days=EXCEEDANCE_WINDOW_DAYS)]
@@ -163,6 +168,9 @@ def _exceedances(df: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
                 series = sub.set_index("time_utc")["value"]
             if series.empty:
                 continue
+            choice = limit_for(std.id, settings)
+            if choice is not None:  # sources conflict: the value chosen by the settings, named
+                std = replace(std, value=choice.value, note=choice.describe())
             beyond = series[series < std.value] if std.minimum else series[series > std.value]
             worst = series.min() if std.minimum else series.max()
             out.append({"standard_id": std.id, "body": std.body, "parameter": str(p),
@@ -171,11 +179,12 @@ def _exceedances(df: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
                         "worst": _f(worst),
                         "worst_ratio": _f((std.value / worst if worst else None) if std.minimum
                                           else worst / std.value),
-                        "status": std.status})
+                        "status": std.status, "limit_basis": std.note if choice is not None else ""})
     return out
 
 
-def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ, settings: dict[str, str] | None = None
+                ) -> dict[str, Any]:
     with engine.connect() as conn:
         last = conn.scalar(select(func.max(Measurement.time_utc)).where(Measurement.site_id == site.id))
     info: dict[str, Any] = {
@@ -198,7 +207,11 @@ def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ) -> dict[str, A
                                else (r.value / mpc.value if mpc else None))})
     info.update(_air_block(df, tz))
     info.update({"water": _water_block(df)} if _water_block(df) else {})
-    info["exceedances"] = [dict(e, label=DEMO_LABEL if site.demo else "") for e in _exceedances(df, tz)]
+    if "water" in info:
+        year = site_frame(engine, site.id, since=last - timedelta(days=365))
+        info["water_class"] = water_class_block(year, site.water_body,
+                                                class_table_from_settings(settings or {}))
+    info["exceedances"] = [dict(e, label=DEMO_LABEL if site.demo else "") for e in _exceedances(df, tz, settings)]
     with Session(engine) as conn:
         alerts = conn.scalars(select(Alert).where(Alert.site_id == site.id, Alert.status == "open")
                               .order_by(Alert.period_start.desc(), Alert.rule_id).limit(20)).all()
@@ -209,7 +222,8 @@ def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ) -> dict[str, A
         "rule": a.rule_id, "severity": a.severity, "parameter": a.parameter, "averaging": a.averaging,
         "period_start_utc": a.period_start.isoformat() + "Z", "period_end_utc": a.period_end.isoformat() + "Z",
         "value": _f(a.value, 4), "unit": a.unit, "standard": a.standard_id, "limit": _f(a.limit_value, 6),
-        "ratio": _f(a.ratio), "excess": _f(a.excess, 4), "label": DEMO_LABEL if a.demo else ""}
+        "ratio": _f(a.ratio), "excess": _f(a.excess, 4), "limit_basis": a.limit_basis or "",
+        "label": DEMO_LABEL if a.demo else ""}
         for a in alerts]
     return info
 
@@ -227,6 +241,7 @@ def status(engine: Engine, site_codes: list[str] | None = None, tz: str = DEFAUL
         if missing:
             raise InputError(f"unknown site(s): {', '.join(missing)}", field="site",
                              fix="see the site codes in 'jasyl monitor status'")
+    settings = get_settings(engine)
     out = {
         "database": display_url(str(engine.url)),
         "demo_data_present": any(s.demo for s in sites) or any(s.demo for s in sources),
@@ -234,7 +249,7 @@ def status(engine: Engine, site_codes: list[str] | None = None, tz: str = DEFAUL
                   "Exceedances are screening results; in Kazakhstan enforcement needs an accredited "
                   "laboratory protocol.",
                   "KZ one-off MPC (20-30 min) is compared with hourly means."],
-        "sites": [site_status(engine, s, tz) for s in sites],
+        "sites": [site_status(engine, s, tz, settings) for s in sites],
         "sources": [{"id": s.id, "name": s.name, "type": s.type, "status": s.status, "latitude": s.latitude,
                      "longitude": s.longitude, "approximate_location": bool(s.approximate_location),
                      "operator": s.operator, "notes": s.notes, "demo": bool(s.demo),
@@ -258,4 +273,5 @@ def report_data(engine: Engine, site_codes: list[str] | None = None, tz: str = D
             end = df["time_utc"].max()
             df = df[df["time_utc"] > end - pd.Timedelta(days=window_days)]
         frames[site["code"]] = df
-    return {**data, "frames": frames}
+    return {**data, "frames": frames, "register": [r.to_dict() for r in register(engine)],
+            "damage": damage(engine).to_dict()}

@@ -4,9 +4,10 @@ The classification sorts water into classes from best to worst (six classes I-VI
 No. 70 of 20 March 2024, applied by Kazhydromet since January 2025; five classes plus "worse than 5" in the
 2016 system). Each indicator has a limit per class; a sample takes the class of its worst indicator.
 
-The per-class limits are data, never code. **jasyl ships none**: neither the 2024 table nor the 2016 one
-could be read from a source (``data/monitoring/water_quality.yaml`` says so), and the limits are not
-invented. Whoever has the table loads it from a YAML file of this form (values in jasyl's canonical units,
+The per-class limits are data, never code. The shipped table of Order 111-НҚ (2025) and its classifier
+(repeated bounds, strict bounds, pH ranges, background-relative suspended solids) are in
+:mod:`jasyl.monitoring.water_classes`, which monitoring status and report use. This module keeps the older
+strictly-monotonic layout for tables loaded from a YAML file of this form (values in jasyl's canonical units,
 mg/L of the ion, as the ``csv`` ingestion stores them)::
 
     act: "Order of the Minister of Agriculture of RK of 20 March 2024 No. 70"

@@ -27,7 +27,7 @@ of ``jasyl pathway``) solves the hourly planner at milestone years; see docs/mac
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jasyl.abatement.balance import Balance, Context, apply_measure, build_context, evaluate
@@ -57,11 +57,14 @@ def build_pathway(
     ctx: Context | None = None,
     planner_years: list[int] | None = None,
     planner_check: PlannerCheck | None = None,
+    existing: Mapping[str, float] | None = None,
 ) -> Pathway:
     """Build the year-by-year pathway of the ``balance`` engine (see the module docstring).
 
     ``ctx`` (the city's balance context, :func:`jasyl.abatement.balance.build_context`) is made from
-    ``city`` and ``library`` when not given; ``macc`` likewise.
+    ``city`` and ``library`` when not given; ``macc`` likewise. ``existing`` (measure id -> units) is what
+    is already in service at the start (a re-plan from the actual state): it stays for its lifetime and
+    costs nothing more.
     """
     if ctx is None:
         if library is None:
@@ -119,7 +122,11 @@ def build_pathway(
     allowed = trajectory(start, frozen_start, target_y, city.target.co2_target_t, milestones)
     tol = 1e-6 * max(frozen_start, 1.0)
 
-    vintages: list[Vintage] = []
+    have = {m.id: float((existing or {}).get(m.id, 0.0)) for m in measures_in_order}
+    vintages: list[Vintage] = [
+        Vintage(m.id, start - 1, have[m.id], retire_year(start - 1, m.lifetime_years.value), 0.0)
+        for m in measures_in_order if have[m.id] > 0
+    ]
     years: list[PathwayYear] = []
     for year in range(start, target_y + 1):
         alive_before = {m.id: 0.0 for m in measures_in_order}

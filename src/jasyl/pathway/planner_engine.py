@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -181,6 +181,7 @@ def build_planner_pathway(
     hours: int | None = None,
     solve: PlannerSolve | None = None,
     progress: ProgressCallback | None = None,
+    existing: Mapping[str, float] | None = None,
 ) -> Pathway:
     """Pathway built on the hourly planner (``engine="planner"``).
 
@@ -200,6 +201,9 @@ def build_planner_pathway(
       vintages (never negative); a vintage lives for its technology's lifetime (planner catalogue) and is
       rebuilt when it retires if still needed. Investment = units built x that year's capital cost.
       Electric vehicles count as vehicles (electrified share x fleet) at the EV price premium.
+    * **Existing capacity.** ``existing`` (technology -> MW, MWh or MW_th) is what is in service at the
+      start (a re-plan from the actual state): a vintage built the year before the start, kept for its
+      lifetime as a lower bound of every milestone design and never charged again.
     """
     start, target_y, milestones, growth = resolve_years(
         city, start_year, target_year, milestones, growth_per_year, library.pathway.demand_growth_per_year.value
@@ -229,14 +233,16 @@ def build_planner_pathway(
     tol = 1e-4 * max(start_co2, 1.0)
     units, _, life, labels = _tech_data(cat0, inp0)
 
+    have = {k: float(v) for k, v in (existing or {}).items() if k in units and not k.startswith("ev_") and v > 0}
     designs: dict[int, _Design] = {
         start: _Design(
-            {k: 0.0 for k in units}, start_co2, dict(inp0.baseline.get("co2_by_sector_t", {})), start_cost, None
+            {k: have.get(k, 0.0) for k in units}, start_co2, dict(inp0.baseline.get("co2_by_sector_t", {})),
+            start_cost, None
         )
     }
     run = solve or (lambda inp: solve_inputs(inp, method=method))
     marks = planner_milestone_years(start, target_y, milestones)
-    vintages: list[Vintage] = []
+    vintages: list[Vintage] = [Vintage(k, start - 1, v, retire_year(start - 1, life[k]), 0.0) for k, v in have.items()]
     years: list[PathwayYear] = []
 
     def process(year: int) -> None:

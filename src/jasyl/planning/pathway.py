@@ -8,6 +8,8 @@ pathway`` with the same city, weather and options share one computation.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 from jasyl.abatement.balance import build_context
@@ -60,11 +62,11 @@ def planner_check_for(data: CityData, hours: int | None = None) -> PlannerCheck:
     return check
 
 
-def _cache_key(options: PathwayOptions, data: CityData) -> str:
+def _cache_key(options: PathwayOptions, data: CityData, existing: Mapping[str, float] | None = None) -> str:
     city_file = data.city.source_file if data.city.source_file and not data.city.source_file.startswith("<") else None
     return cache_key(options.replace(language="en").input_hash(),
                      files=(city_file, options.weather, options.measures),
-                     extra=(data.city.model_dump_json(),))
+                     extra=(data.city.model_dump_json(), json.dumps(dict(existing or {}), sort_keys=True)))
 
 
 def cached_pathway(options: PathwayOptions, data: CityData, library: MeasureLibrary) -> Pathway | None:
@@ -86,11 +88,14 @@ def run_pathway(
     library: MeasureLibrary | None = None,
     profiles: HourlyProfiles | None = None,
     use_cache: bool = True,
+    existing: Mapping[str, float] | None = None,
 ) -> Pathway:
     """The pathway of ``options`` (see :class:`PathwayOptions`), reported as the stage ``pathway``.
 
     ``data``, ``library`` and ``profiles`` are the city, measures and profiles of ``options`` when the
     caller (the plan use case) has them already; ``use_cache=False`` neither reads nor writes the cache.
+    ``existing`` is the capacity in service at the start (engine units: measure ids or planner
+    technologies), for a re-plan from the actual state (:mod:`jasyl.tracking`).
     """
     with stage(progress, "pathway") as report:
         data = data if data is not None else CityData.load(options.city)
@@ -110,11 +115,12 @@ def run_pathway(
                 ctx=ctx,
                 planner_years=list(options.planner_years),
                 planner_check=check,
+                existing=existing,
             )
         # the years are checked before the (slow) profiles are made
         resolve_years(city, options.start_year, options.target_year, options.milestone_fractions(), options.growth,
                       library.pathway.demand_growth_per_year.value)
-        key = _cache_key(options, data)
+        key = _cache_key(options, data, existing)
         cached = load_entry(CACHE_KIND, key) if use_cache else None
         if cached is not None:
             report.update("pathway: reused the result of an earlier run with the same inputs (cache)", 1.0)
@@ -132,6 +138,7 @@ def run_pathway(
             method=options.method,
             hours=options.hours,
             progress=progress,
+            existing=existing,
         )
         if use_cache:
             save_entry(CACHE_KIND, key, path.to_dict())

@@ -15,12 +15,22 @@ from jasyl.store.monitoring import (
     SITE_KINDS,
     SOURCE_STATUSES,
     SOURCE_TYPES,
+    WATER_BODY_TYPES,
     Alert,
     IngestBatch,
     Measurement,
     Site,
     Source,
     Standard,
+)
+from jasyl.store.tracking import (
+    Actual,
+    EmissionRecordRow,
+    RestorationRecord,
+    Setting,
+    SourceStatusEvent,
+    TrackingBatch,
+    TrackingPlan,
 )
 from jasyl.store.users import ApiToken, LoginAttempt, User, UserRole, WebSession
 
@@ -43,4 +53,12 @@ __all__ = [
     "ApiToken",
     "LoginAttempt",
     "AuditEntry",
+    "WATER_BODY_TYPES",
+    "Actual",
+    "TrackingBatch",
+    "TrackingPlan",
+    "RestorationRecord",
+    "SourceStatusEvent",
+    "EmissionRecordRow",
+    "Setting",
 ]

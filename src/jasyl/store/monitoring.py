@@ -25,11 +25,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from jasyl.store.base import Base, BigId
 
 __all__ = ["Site", "Source", "Measurement", "Standard", "Alert", "IngestBatch",
-           "SITE_KINDS", "SOURCE_TYPES", "SOURCE_STATUSES"]
+           "SITE_KINDS", "SOURCE_TYPES", "SOURCE_STATUSES", "WATER_BODY_TYPES"]
 
 SITE_KINDS = ("air_station", "water_point", "sensor")
 SOURCE_TYPES = ("brick_works", "quarry", "sewage_outfall", "boiler_house", "landfill", "other")
-SOURCE_STATUSES = ("operating", "closed", "illegal", "under_restoration")
+SOURCE_STATUSES = ("operating", "closed", "illegal", "under_restoration", "restored")
+#: kinds of water body a water site samples; Order 111-НҚ classes apply to rivers, canals and in-channel reservoirs
+WATER_BODY_TYPES = ("river", "canal", "reservoir", "lake", "sea", "wastewater_storage")
 
 class Site(Base):
     __tablename__ = "sites"
@@ -42,6 +44,8 @@ class Site(Base):
     approximate_location: Mapped[bool] = mapped_column(Boolean, default=False)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     origin: Mapped[str] = mapped_column(Text, default="")
+    #: water sites: the kind of water body (WATER_BODY_TYPES), None when not known
+    water_body: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class Source(Base):
@@ -131,3 +135,5 @@ class Alert(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: the limit the alert used, in words (standard, value, variant where sources conflict, status)
+    limit_basis: Mapped[str | None] = mapped_column(Text, nullable=True)

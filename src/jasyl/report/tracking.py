@@ -1,0 +1,155 @@
+"""The tracking report: a self-contained HTML page (opens offline) of actuals against the adopted plan.
+
+It draws from :func:`jasyl.tracking.run.track_report_data` (computed before rendering; nothing here touches
+the database): planned against actual charts, a plain-language verdict per indicator, the table of every
+indicator and year, the GHG inventory recomputed from the actuals, the monthly figures and the re-plan from
+today. All text comes from the ``track`` message catalogues; numbers are formatted for the language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jasyl.fileio import write_text_atomic
+from jasyl.i18n import format_number, translate
+from jasyl.report.html import render
+from jasyl.report.svg import new_figure, to_svg
+from jasyl.tracking.compare import EMISSION_SECTORS, INDICATOR_BY_NAME
+
+__all__ = ["render_track_report", "write_track_report", "verdicts", "FIGURE_IDS"]
+
+FIGURE_IDS = ("fig-track-emissions", "fig-track-capacity", "fig-track-vehicles", "fig-track-monthly",
+              "fig-track-replan")
+_CAPACITY = ("pv_mw", "wind_mw", "heat_pump_mw_th", "battery_mwh")
+
+
+def _num(value: float | None, lang: str) -> str:
+    if value is None:
+        return "-"
+    digits = 0 if abs(value) >= 100 or value == 0 else (1 if abs(value) >= 1 else 2)
+    return format_number(value, lang, digits)
+
+
+def verdicts(status: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """One plain sentence per indicator: its latest year with an actual value (else its latest year)."""
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for r in status["indicators"]:
+        by_name.setdefault(r["name"], []).append(r)
+    out = []
+    for name, rows in by_name.items():
+        with_actual = [r for r in rows if r["actual"] is not None]
+        r = max(with_actual or rows, key=lambda x: x["year"])
+        dev = r["deviation_pct"]
+        deviation = translate("track.verdict.no_percentage", lang) if dev is None else \
+            f"{'+' if dev >= 0 else '−'}{format_number(abs(dev), lang, 1)} %"
+        text = translate(f"track.verdict.{r['status']}", lang, indicator=translate(f"track.ind.{name}", lang),
+                         year=r["year"], actual=_num(r["actual"], lang), planned=_num(r["planned"], lang),
+                         unit=r["unit"], deviation=deviation)
+        out.append({"name": name, "status": r["status"], "text": text, "basis": r.get("actual_basis", "")})
+    return out
+
+
+def _series(data: dict[str, Any], name: str) -> tuple[list[int], list[float], list[int], list[float]]:
+    planned = data["planned"].get(name, {})
+    py = sorted(int(y) for y in planned)
+    pv = [float(planned[y] if y in planned else planned[str(y)]) for y in py]
+    act = [r for r in data["status"]["indicators"] if r["name"] == name and r["actual"] is not None]
+    return py, pv, [r["year"] for r in act], [float(r["actual"]) for r in act]
+
+
+def _grid(data: dict[str, Any], names: list[str], lang: str, fig_id: str, title_key: str,
+          scale: float = 1.0, unit: str | None = None) -> str:
+    if not names:
+        return ""
+    cols = min(3, len(names))
+    rows = -(-len(names) // cols)
+    fig, axes = new_figure(3.3 * cols, 2.6 * rows, nrows=rows, ncols=cols, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(names):
+            ax.set_visible(False)
+            continue
+        name = names[i]
+        py, pv, ay, av = _series(data, name)
+        ax.plot(py, [v / scale for v in pv], color="#4e79a7", label=translate("track.chart.planned", lang))
+        ax.plot(ay, [v / scale for v in av], "o", color="#e15759", label=translate("track.chart.actual", lang))
+        ax.set_title(translate(f"track.ind.{name}", lang), fontsize=8)
+        ax.set_ylabel(unit or INDICATOR_BY_NAME[name].unit, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.set_ylim(bottom=0)
+        if i == 0:
+            ax.legend(fontsize=7)
+    title = translate(title_key, lang)
+    fig.suptitle(title, fontsize=10)
+    return to_svg(fig, fig_id, title)
+
+
+def _monthly(data: dict[str, Any], lang: str) -> str:
+    series = data["monthly"]
+    if not series:
+        return ""
+    names = sorted(series)[:4]
+    fig, axes = new_figure(4.5 * min(2, len(names)), 3.0 * (-(-len(names) // 2)), nrows=-(-len(names) // 2),
+                           ncols=min(2, len(names)), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(names):
+            ax.set_visible(False)
+            continue
+        for year, months in sorted(series[names[i]].items()):
+            ms = sorted(int(m) for m in months)
+            ax.plot(ms, [months[m] if m in months else months[str(m)] for m in ms], marker="o", label=str(year))
+        ax.set_title(names[i].replace("_", " "), fontsize=8)
+        ax.set_xlabel(translate("track.chart.month", lang), fontsize=8)
+        ax.set_ylabel("MWh", fontsize=8)
+        ax.set_xticks(range(1, 13))
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=7)
+    title = translate("track.chart.monthly", lang)
+    fig.suptitle(title, fontsize=10)
+    return to_svg(fig, "fig-track-monthly", title)
+
+
+def _replan_figure(rp: dict[str, Any], lang: str) -> str:
+    if not rp.get("computed"):
+        return ""
+    fig, ax = new_figure(8.0, 3.5)
+    old = {int(k): v for k, v in rp["adopted_co2_t"].items()}
+    new = {int(k): v for k, v in rp["replan_co2_t"].items()}
+    ax.plot(sorted(old), [old[y] / 1000 for y in sorted(old)], color="#4e79a7",
+            label=translate("track.chart.planned", lang))
+    ax.plot(sorted(new), [new[y] / 1000 for y in sorted(new)], color="#59a14f", linestyle="--",
+            label=translate("track.replan.title", lang))
+    ax.set_ylabel(translate("track.chart.kt", lang))
+    ax.set_ylim(bottom=0)
+    ax.legend()
+    title = translate("track.replan.title", lang)
+    ax.set_title(title)
+    return to_svg(fig, "fig-track-replan", title)
+
+
+def render_track_report(data: dict[str, Any], lang: str) -> str:
+    """The HTML page of :func:`jasyl.tracking.run.track_report_data` output in ``lang``."""
+    status = data["status"]
+    present = {r["name"] for r in status["indicators"]}
+    emissions = [n for n in ("energy_co2e_t", *(f"co2e_{s}_t" for s in EMISSION_SECTORS)) if n in present]
+    capacity = [n for n in _CAPACITY if n in present]
+    vehicles = [n for n in INDICATOR_BY_NAME if n.startswith("ev_") and n in present]
+    figures = {
+        "emissions": _grid(data, emissions, lang, "fig-track-emissions", "track.chart.emissions", 1000.0,
+                           translate("track.chart.kt", lang)),
+        "capacity": _grid(data, capacity, lang, "fig-track-capacity", "track.chart.capacity"),
+        "vehicles": _grid(data, vehicles, lang, "fig-track-vehicles", "track.chart.vehicles"),
+        "monthly": _monthly(data, lang),
+        "replan": _replan_figure(data.get("replan", {}), lang),
+    }
+    city = data["city_names"].get(lang, status["city"])
+    rp = data.get("replan", {})
+    return render("tracking.html.j2", lang=lang, data=data, status=status, city=city, figures=figures,
+                  verdicts=verdicts(status, lang), rp=rp, t=lambda key, **v: translate(key, lang, **v),
+                  num=lambda v: _num(v, lang), musd=lambda v: format_number(v / 1e6, lang, 1),
+                  signed=lambda v, d=1: ("+" if v >= 0 else "−") + format_number(abs(v), lang, d))
+
+
+def write_track_report(data: dict[str, Any], out: str | Path, lang: str) -> Path:
+    """Write ``report.html`` (self-contained) into ``out`` atomically; returns its path."""
+    return write_text_atomic(Path(out) / "report.html", render_track_report(data, lang))
