@@ -242,3 +242,18 @@ def test_monitoring_status_is_recomputed_only_when_the_data_changed(web: WebEnv)
     client.get("/api/v1/monitoring/status")
     _time.sleep(1.0)
     assert cache.computations[key] == computed + 1
+
+
+def test_each_worker_gets_a_job_manager_at_start(web_template: Any, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from jasyl.planning.jobs import JobManager
+    from tests.web.conftest import make_env
+
+    env = make_env(web_template, tmp_path, plan_at_start=False)
+    assert env.app.state.jobs is None
+    with TestClient(env.app) as client:  # runs the lifespan (start-up hooks)
+        assert isinstance(env.app.state.jobs, JobManager)
+        assert Path(env.app.state.jobs.root) == env.settings.jobs_dir
+        assert client.get("/api/v1/health").status_code == 200
+    env.engine.dispose()

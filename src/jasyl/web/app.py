@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jasyl.errors import InputError, JasylError
+from jasyl.planning.jobs import JobManager
 from jasyl.store.engine import open_store
 from jasyl.web import access, csrf
 from jasyl.web.cache import TTLCache
@@ -39,7 +40,7 @@ from jasyl.web.templating import STATIC_DIR, render
 from jasyl.web.uploads import UploadStore, UploadTooLarge
 from jasyl.web.version import VERSION as __version__
 
-__all__ = ["create_app", "ROUTERS", "STARTUP_HOOKS", "CSP", "security_headers"]
+__all__ = ["create_app", "ROUTERS", "STARTUP_HOOKS", "BUILTIN_HOOKS", "CSP", "security_headers", "start_job_manager"]
 
 _log = logging.getLogger("jasyl.web")
 
@@ -50,8 +51,18 @@ ROUTERS: list[ModuleType] = [auth, api, api_pages, admin, air, inspection, city_
 #: the default city's plan as a background job; must return at once
 STARTUP_HOOKS: list[Callable[[FastAPI], None]] = [pages_data.start_jobs]
 
-#: start-up hooks of the core (warming the status caches in the background)
-BUILTIN_HOOKS: list[Callable[[FastAPI], None]] = [api.warm_caches]
+def start_job_manager(app: FastAPI) -> None:
+    """Start-up hook: this worker's job manager for long jobs (plans, trade-off curves, sweeps).
+
+    One per uvicorn worker; it connects to ``DASK_SCHEDULER_ADDRESS`` when set, else starts a local
+    Dask cluster lazily on the first job. Job folders are under ``JASYL_WEB_DATA/jobs`` (any worker
+    can read any job's status from there)."""
+    if getattr(app.state, "jobs", None) is None:
+        app.state.jobs = JobManager(root=app.state.settings.jobs_dir)
+
+
+#: start-up hooks of the core (the job manager, then warming the status caches in the background)
+BUILTIN_HOOKS: list[Callable[[FastAPI], None]] = [start_job_manager, api.warm_caches]
 
 #: Content-Security-Policy: no inline script, nothing from other origins
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -198,7 +209,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Any = None) -> Fa
     app.state.engine = engine
     app.state.cache = TTLCache()
     app.state.uploads = UploadStore(settings.upload_dir, settings.upload_max_bytes)
-    app.state.jobs = None  # set by a start-up hook (web-pages / sweep's JobManager)
+    app.state.jobs = None  # set at start-up by start_job_manager (tests without a lifespan keep None)
 
     for module in ROUTERS:
         app.include_router(module.router)

@@ -151,7 +151,11 @@ def ensure_overview(app: FastAPI, city: str) -> str | None:
                 state = "failed"
             if state in ("queued", "running", "done"):
                 return job_id
-        job_id = jobs.submit("overview", overview_options(city).to_dict())
+        try:
+            job_id = jobs.submit("overview", overview_options(city).to_dict())
+        except JasylError:  # e.g. a job manager that does not know this kind: the page says "not yet"
+            logging.getLogger("jasyl.web").exception("could not submit the overview job of %s", city)
+            return None
         registry[city] = job_id
         return job_id
 
