@@ -70,6 +70,8 @@ class CapResolver:
         h.addVars(len(vlabels), np.asarray(mat.lb, dtype=float), np.asarray(mat.ub, dtype=float))
         c = np.asarray(mat.c, dtype=float)
         h.changeColsCost(len(c), np.arange(len(c), dtype=np.int32), c)
+        if mat.A is None:
+            raise ValueError("the model has no constraints")
         a = mat.A.tocsr()
         sense = np.asarray(mat.sense)
         b = np.asarray(mat.b, dtype=float)
