@@ -23,11 +23,14 @@ import numpy as np
 
 from jasyl.errors import SolveError
 from jasyl.model.build import PlanModel
-from jasyl.model.solve import Solution
+from jasyl.model.solve import DEFAULT_HIGHS_OPTIONS, Solution
 
-__all__ = ["CapResolver", "CapSolution", "CO2_ROW"]
+__all__ = ["CapResolver", "CapSolution", "CO2_ROW", "STRATEGIES"]
 
 CO2_ROW = "co2_cap"
+#: ``warm``: first solve IPM + crossover (or dual simplex), the next ones dual simplex from the previous
+#: basis; ``ipm``: every solve interior point without crossover (no warm start; the model is reused)
+STRATEGIES = ("warm", "ipm")
 
 
 @dataclass
@@ -51,12 +54,17 @@ class CapResolver:
     """
 
     def __init__(self, pm: PlanModel, *, co2_offset_t: float = 0.0, threads: int = 1,
-                 first_solver: str = "ipm", options: dict[str, Any] | None = None) -> None:
+                 first_solver: str = "ipm", options: dict[str, Any] | None = None,
+                 strategy: str = "warm") -> None:
         if CO2_ROW not in pm.model.constraints:
             raise ValueError("the model has no CO2 cap row; build it with a finite co2_target_t")
         self.pm = pm
         self.co2_offset_t = float(co2_offset_t)
+        if strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
         self.first_solver = first_solver
+        self.strategy = strategy
+        self.threads = int(threads)
         self.options = dict(options or {})
         self.n_solves = 0
         start = time.perf_counter()
@@ -90,11 +98,27 @@ class CapResolver:
         self._columns = {name: col_of[np.asarray(var.labels).ravel()] for name, var in m.variables.items()}
         self.build_seconds = time.perf_counter() - start
 
+    def clone(self) -> CapResolver:
+        """Another resolver of the same model with its own HiGHS instance (for a second worker thread)."""
+        twin = object.__new__(CapResolver)
+        twin.__dict__.update(self.__dict__)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", self.threads)
+        h.passModel(self.highs.getLp())
+        twin.highs = h
+        twin.n_solves = 0
+        return twin
+
     # ------------------------------------------------------------------ solving
     def _set_solver(self, first: bool) -> str:
         h = self.highs
         for key, value in self.options.items():
             h.setOptionValue(key, value)
+        if self.strategy == "ipm":  # the planner's own interior-point settings
+            for key, value in DEFAULT_HIGHS_OPTIONS.items():
+                h.setOptionValue(key, value)
+            return "interior point (model reused, no warm start)"
         if first and self.first_solver == "ipm":
             h.setOptionValue("solver", "ipm")
             h.setOptionValue("run_crossover", "on")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -33,6 +34,8 @@ __all__ = ["DEFAULT_REDUCTIONS", "TradeoffPoint", "TradeoffCurve", "tradeoff_cur
            "bracket_check", "co2_today_t"]
 
 DEFAULT_REDUCTIONS: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
+#: ``strategy="auto"`` warm-starts the dual simplex up to this many hours and uses interior point beyond
+WARM_MAX_HOURS = 2500
 
 
 def co2_today_t(inp: PlanInputs) -> float:
@@ -79,6 +82,8 @@ class TradeoffCurve:
     single_solve_seconds: float  # the first (cold) solve alone
     build_seconds: float
     hours: int
+    strategy: str = "warm"
+    workers: int = 1
     assumptions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -113,6 +118,8 @@ class TradeoffCurve:
             "single_solve_seconds": _num(self.single_solve_seconds),
             "build_seconds": _num(self.build_seconds),
             "hours": self.hours,
+            "strategy": self.strategy,
+            "workers": self.workers,
         }
 
 
@@ -159,14 +166,19 @@ def tradeoff_curve(
     *,
     accounting: str = "hourly",
     first_solver: str = "ipm",
+    strategy: str = "auto",
+    workers: int = 1,
     keep_results: bool = False,
     progress: Callable[[int, int, float], None] | None = None,
     build_options: dict[str, Any] | None = None,
 ) -> TradeoffCurve:
     """Least cost at each reduction (share of today's CO2), re-solving one HiGHS model in place.
 
-    ``reductions`` are solved in ascending order (each warm start tightens the cap a little);
-    ``progress(i, n, reduction)`` is called before each solve.
+    ``strategy``: ``warm`` (dual simplex from the previous point's basis), ``ipm`` (interior point at
+    every point, the model reused) or ``auto`` (``warm`` up to :data:`WARM_MAX_HOURS` hours, where the
+    simplex method is fast, ``ipm`` beyond; see docs/planner.md). ``workers`` > 1 splits the sorted
+    points into that many chains solved at once in threads, each on its own copy of the HiGHS model
+    (HiGHS releases the GIL). ``progress(i, n, reduction)`` is called before each solve.
     """
     start = time.perf_counter()
     red = sorted({float(r) for r in reductions})
@@ -175,19 +187,38 @@ def tradeoff_curve(
     today = co2_today_t(inp)
     yf = inp.year_fraction
     base = replace(inp, co2_target_t=today * yf)
+    if strategy == "auto":
+        strategy = "warm" if inp.n_hours <= WARM_MAX_HOURS else "ipm"
     pm = build_model(base, **(build_options or {}))
     resolver = CapResolver(pm, co2_offset_t=float(sum(v.fuel_co2_t for v in base.vehicles)),
-                           first_solver=first_solver)
+                           first_solver=first_solver, strategy=strategy)
+    n_workers = max(1, min(int(workers), len(red)))
+    chains = [list(c) for c in np.array_split(np.arange(len(red)), n_workers)]
+    if n_workers > 1:  # the upper chain starts at the tightest cap and loosens it (a warm start either way)
+        chains[-1] = chains[-1][::-1]
+    resolvers = [resolver] + [resolver.clone() for _ in chains[1:]]
     build_seconds = time.perf_counter() - start
+    solved: dict[int, Any] = {}
+    done = [0]
+
+    def run_chain(k: int) -> None:
+        for i in chains[k]:
+            if progress is not None:
+                progress(done[0], len(red), red[i])
+            solved[i] = resolvers[k].solve((1.0 - red[i]) * today * yf)
+            done[0] += 1
+
+    if n_workers == 1:
+        run_chain(0)
+    else:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            for fut in [pool.submit(run_chain, k) for k in range(n_workers)]:
+                fut.result()
+    first_seconds = float(solved[chains[0][0]].seconds)
     points: list[TradeoffPoint] = []
-    first_seconds = float("nan")
     for i, r in enumerate(red):
-        if progress is not None:
-            progress(i, len(red), r)
+        cs = solved[i]
         cap = (1.0 - r) * today * yf
-        cs = resolver.solve(cap)
-        if i == 0:
-            first_seconds = cs.seconds
         res = assemble_result(replace(base, co2_target_t=cap), cs.solution, method=cs.solver)
         points.append(TradeoffPoint(
             reduction=r, co2_t=res.co2_after_t, total_annual_cost_usd=res.total_annual_cost_usd,
@@ -199,5 +230,5 @@ def tradeoff_curve(
         city=inp.city, accounting=accounting, co2_today_t=today,
         cost_today_usd=float(inp.baseline.get("annual_cost_usd", float("nan"))), points=points,
         seconds=time.perf_counter() - start, single_solve_seconds=first_seconds, build_seconds=build_seconds,
-        hours=inp.n_hours, assumptions=list(inp.assumptions),
+        hours=inp.n_hours, strategy=strategy, workers=n_workers, assumptions=list(inp.assumptions),
     )
