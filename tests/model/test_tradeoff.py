@@ -96,4 +96,5 @@ def test_two_workers_and_interior_point_give_the_same_curve(curve_and_inputs) ->
         other = tradeoff_curve(inp, POINTS, **kwargs)
         for a, b in zip(curve.points, other.points, strict=True):
             assert b.total_annual_cost_usd == pytest.approx(a.total_annual_cost_usd, rel=1e-6)
-            assert b.marginal_cost_per_t_usd == pytest.approx(a.marginal_cost_per_t_usd, rel=1e-3, abs=1e-3)
+        # at a kink of the curve any value between the neighbouring slopes is a valid shadow price
+        assert all(bracket_check(other, rel=0.05))
