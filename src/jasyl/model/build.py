@@ -31,6 +31,7 @@ import pandas as pd
 import xarray as xr
 
 from jasyl.model.aggregate import Aggregation
+from jasyl.model.grid import ReserveUnit, add_exchange, add_reserve
 from jasyl.model.inputs import BUSES, ELEC, PlanInputs
 
 __all__ = ["PlanModel", "build_model", "SLACK_PENALTY"]
@@ -48,6 +49,8 @@ class PlanModel:
     objective_constant: float
     slacks: dict[str, linopy.Variable] = field(default_factory=dict)
     flow_bound_mw: float = np.inf  # bound on every hourly flow without one of its own (see flow_bound_mw)
+    #: CO2 kept outside the ``co2_cap`` row (fuel CO2 of a fully fossil fleet): row bound = cap - this
+    co2_offset_t: float = 0.0
 
 
 def _time(inp: PlanInputs) -> pd.RangeIndex:
@@ -263,6 +266,7 @@ def build_model(
 
     # --- grid
     hourly_co2: list[linopy.LinearExpression] = []
+    imp: linopy.Variable | None = None
     imp_ub = flow_ub("grid_import", inp.import_max_mw)
     if imp_ub is not None:
         if relax_limits and np.isfinite(inp.import_max_mw):
@@ -277,15 +281,18 @@ def build_model(
         balance[ELEC].append(1.0 * imp)
         if inp.import_price:
             obj.append(total(inp.import_price * imp))
-        if inp.import_co2_per_mwh:
-            hourly_co2.append(inp.import_co2_per_mwh * imp)
+    exp = None
     if inp.export_max_mw > 0:
         exp = m.add_variables(lower=0.0, upper=ub_flow(inp.export_max_mw), coords=[t], name="grid_export")
         balance[ELEC].append(-1.0 * exp)
         if inp.export_price:
             obj.append(total(-inp.export_price * exp))
-        if inp.export_credit_co2_per_mwh:
-            hourly_co2.append(-inp.export_credit_co2_per_mwh * exp)
+    # contracts, the connection and the import/export CO2 of the accounting rule (jasyl.model.grid)
+    exchange_co2, scalar_co2 = add_exchange(m, inp, t, imp, exp, total=total, capacity=capacity, obj=obj,
+                                            elec_balance=balance[ELEC])
+    hourly_co2.extend(exchange_co2)
+    co2_terms.extend(scalar_co2)
+    reserve_units: dict[str, ReserveUnit] = {}
 
     # --- storage
     for s in inp.storages:
@@ -298,6 +305,11 @@ def build_model(
             _p_cap, p_t = capacity(s.name, s.min_power_mw, s.max_power_mw, s.power_cost, prefix="power")
             m.add_constraints(ch - p_t <= 0, name=f"charge_limit_{s.name}")
             m.add_constraints(dis - p_t <= 0, name=f"discharge_limit_{s.name}")
+            if s.bus == ELEC:
+                reserve_units[s.name] = ReserveUnit(p_t, soc, ch, dis, s.discharge_efficiency)
+        if s.energy_to_power_h:
+            m.add_constraints(s.energy_to_power_h * ch - e_t <= 0, name=f"charge_rate_{s.name}")
+            m.add_constraints(s.energy_to_power_h * dis - e_t <= 0, name=f"discharge_rate_{s.name}")
         keep = 1.0 - s.standing_loss
         if agg is None:
             m.add_constraints(soc - e_t <= 0, name=f"soc_limit_{s.name}")
@@ -311,7 +323,8 @@ def build_model(
     for c in inp.converters:
         _cap, cap_t = capacity(c.name, c.min_mw, c.max_mw, c.capital_cost)
         q = m.add_variables(lower=0.0, upper=ub_flow(c.max_mw), coords=[t], name=f"heat_{c.name}")
-        m.add_constraints(q - cap_t <= 0, name=f"heat_limit_{c.name}")
+        avail = 1.0 if c.availability is None else _series(np.clip(c.availability, 0.0, 1.0), t)
+        m.add_constraints(q - avail * cap_t <= 0, name=f"heat_limit_{c.name}")
         balance[c.bus].append(1.0 * q)
         balance[ELEC].append(-(1.0 / _series(c.efficiency, t)) * q)
         if c.marginal_cost:
@@ -340,6 +353,8 @@ def build_model(
         constant += v.fuel_cost
         co2_terms.append(-v.fuel_co2_t * share)
     co2_constant = float(sum(v.fuel_co2_t for v in inp.vehicles))
+    if inp.reserve is not None:
+        add_reserve(m, inp.reserve, inp.demand.get(ELEC, np.zeros(n)), t, reserve_units)
 
     # --- hourly balances
     for bus in BUSES:
@@ -398,4 +413,5 @@ def build_model(
             m.add_constraints(expr <= lim.limit_km2, name=f"land_{lim.name}")
 
     m.add_objective(_add(obj))
-    return PlanModel(model=m, inputs=inp, objective_constant=constant, slacks=slacks, flow_bound_mw=big)
+    return PlanModel(model=m, inputs=inp, objective_constant=constant, slacks=slacks, flow_bound_mw=big,
+                     co2_offset_t=co2_constant)

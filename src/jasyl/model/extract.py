@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from jasyl.model.grid import electricity_co2_t
 from jasyl.model.inputs import ELEC, PlanInputs
 from jasyl.model.result import PlanResult
 from jasyl.model.solve import Solution
@@ -27,24 +28,26 @@ def _val(sol: Solution, name: str, n: int | None = None) -> np.ndarray:
     return np.zeros(n) if n is not None else np.array(0.0)
 
 
-def co2_by_sector(inp: PlanInputs, sol: Solution) -> dict[str, float]:
-    """CO2 over the horizon by sector for a solution (t)."""
+def co2_by_sector(inp: PlanInputs, sol: Solution, weight: np.ndarray | None = None) -> dict[str, float]:
+    """CO2 over the horizon by sector for a solution (t); ``weight``: hours each model hour stands for."""
     n = inp.n_hours
-    out: dict[str, float] = {SECTOR_ELECTRICITY: 0.0}
-    out[SECTOR_ELECTRICITY] += inp.import_co2_per_mwh * float(_val(sol, "grid_import", n).sum())
-    out[SECTOR_ELECTRICITY] -= inp.export_credit_co2_per_mwh * float(_val(sol, "grid_export", n).sum())
+    w = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
+    out: dict[str, float] = {SECTOR_ELECTRICITY: electricity_co2_t(
+        inp, _val(sol, "grid_import", n), _val(sol, "grid_export", n), w)}
     for f in inp.fossil:
         sector = f.sector or f.bus
-        out[sector] = out.get(sector, 0.0) + f.co2_per_mwh * float(_val(sol, f"fossil_{f.name}", n).sum())
-    if inp.vehicles:
-        out[SECTOR_TRANSPORT] = sum(
-            v.fuel_co2_t * (1.0 - float(_val(sol, f"share_{v.name}"))) for v in inp.vehicles
-        )
+        out[sector] = out.get(sector, 0.0) + f.co2_per_mwh * float((w * _val(sol, f"fossil_{f.name}", n)).sum())
+    for v in inp.vehicles:
+        out[v.sector] = out.get(v.sector, 0.0) + v.fuel_co2_t * (1.0 - float(_val(sol, f"share_{v.name}")))
     return out
 
 
-def assemble_result(inp: PlanInputs, sol: Solution, *, method: str) -> PlanResult:
-    """Collect capacities, energy, costs, emissions and hourly dispatch (annualised by ``year_fraction``)."""
+def assemble_result(inp: PlanInputs, sol: Solution, *, method: str, weight: np.ndarray | None = None) -> PlanResult:
+    """Collect capacities, energy, costs, emissions and hourly dispatch (annualised by ``year_fraction``).
+
+    ``weight`` (typical-period models): how many hours each model hour stands for; CO2 and the economic
+    cost are weighted with it (the objective already is).
+    """
     n = inp.n_hours
     yf = inp.year_fraction
     caps: dict[str, float] = {}
@@ -76,6 +79,16 @@ def assemble_result(inp: PlanInputs, sol: Solution, *, method: str) -> PlanResul
         energy["grid_export"] = float(exp.sum()) / yf
         costs["grid_export"] = -inp.export_price * float(exp.sum()) / yf
         dispatch[f"{ELEC}:grid_export"] = -exp
+    for contract in inp.contracts:
+        q_c = _val(sol, f"contract_{contract.name}", n)
+        ckey = f"contract_{contract.name}"
+        energy[ckey] = float(q_c.sum()) / yf
+        costs[ckey] = contract.price_usd_per_mwh * float(q_c.sum()) / yf
+        dispatch[f"{ELEC}:{ckey}"] = q_c
+    if inp.connection is not None and "reinforce_grid" in sol.values:
+        r = float(_val(sol, "reinforce_grid"))
+        caps["grid_reinforcement"], units["grid_reinforcement"], existing["grid_reinforcement"] = r, "MW", 0.0
+        costs["grid_reinforcement"] = inp.connection.reinforcement_cost * r / yf
 
     for s in inp.storages:
         e_cap = float(_val(sol, f"energy_{s.name}"))
@@ -142,7 +155,7 @@ def assemble_result(inp: PlanInputs, sol: Solution, *, method: str) -> PlanResul
         frac = np.divide(gen_used[g.name], avail_total, out=np.zeros(n), where=avail_total > 0)
         energy[g.name] = float((gen_used[g.name] - frac * surplus).sum()) / yf
 
-    after = {k: v / yf for k, v in co2_by_sector(inp, sol).items()}
+    after = {k: v / yf for k, v in co2_by_sector(inp, sol, weight).items()}
     before = dict(inp.baseline.get("co2_by_sector_t", {}))
     for k in after:
         before.setdefault(k, 0.0)
@@ -154,6 +167,19 @@ def assemble_result(inp: PlanInputs, sol: Solution, *, method: str) -> PlanResul
     baseline_cost = float(inp.baseline.get("annual_cost_usd", float("nan")))
     avoided = co2_before - co2_after
     per_t = (total - baseline_cost) / avoided if avoided > 1e-6 and math.isfinite(baseline_cost) else float("nan")
+    # the same plan and today's system with fuel at economic (export-parity) prices
+    w = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
+    fuel_shift = 0.0
+    for f in inp.fossil:
+        if f.economic_cost_per_mwh is not None:
+            q_f = _val(sol, f"fossil_{f.name}", n)
+            fuel_shift += (f.economic_cost_per_mwh - f.cost_per_mwh) * float((w * q_f).sum())
+    for v in inp.vehicles:
+        if v.economic_fuel_cost is not None:
+            fuel_shift += (v.economic_fuel_cost - v.fuel_cost) * (1.0 - shares[v.name])
+    eco_total = total + fuel_shift / yf
+    eco_base = float(inp.baseline.get("economic_annual_cost_usd", baseline_cost))
+    eco_per_t = (eco_total - eco_base) / avoided if avoided > 1e-6 and math.isfinite(eco_base) else float("nan")
     demand_mwh = {bus: float(np.sum(d)) / yf for bus, d in inp.demand.items()}
     demand_mwh["transport_ev_if_all_electric"] = sum(float(np.sum(v.ev_profile)) for v in inp.vehicles) / yf
     served = sum(demand_mwh[b] for b in inp.demand) + sum(
@@ -184,4 +210,8 @@ def assemble_result(inp: PlanInputs, sol: Solution, *, method: str) -> PlanResul
         demand_mwh=demand_mwh,
         method=method,
         hours=n,
+        economic_total_annual_cost_usd=eco_total,
+        economic_baseline_annual_cost_usd=eco_base,
+        economic_cost_per_t_avoided_usd=eco_per_t,
+        accounting=inp.accounting,
     )

@@ -88,7 +88,7 @@ def add_exchange(
     m: linopy.Model,
     inp: Any,
     t: pd.RangeIndex,
-    imp: linopy.Variable,
+    imp: linopy.Variable | None,
     exp: linopy.Variable | None,
     *,
     total: Callable[[Any], linopy.LinearExpression],
@@ -99,7 +99,7 @@ def add_exchange(
     """Add contracts, the connection limit and the import/export CO2; return (hourly, scalar) CO2 terms."""
     hourly: list[Any] = []
     scalar: list[Any] = []
-    inflow: list[Any] = [1.0 * imp]
+    inflow: list[Any] = [] if imp is None else [1.0 * imp]
     for c in inp.contracts:
         shape = np.ones(len(t)) if c.shape is None else np.clip(np.asarray(c.shape, dtype=float), 0.0, None)
         upper = _series(np.where(np.isfinite(c.firm_mw), c.firm_mw * shape, np.inf), t)
@@ -113,13 +113,16 @@ def add_exchange(
     conn = inp.connection
     if conn is not None and np.isfinite(conn.existing_mw):
         _r, r_t = capacity("grid", 0.0, conn.reinforcement_max_mw, conn.reinforcement_cost, prefix="reinforce")
-        flow_in = inflow[0]
-        for term in inflow[1:]:
-            flow_in = flow_in + term
-        m.add_constraints(flow_in - r_t <= conn.existing_mw, name="connection_import")
+        if inflow:
+            flow_in = inflow[0]
+            for term in inflow[1:]:
+                flow_in = flow_in + term
+            m.add_constraints(flow_in - r_t <= conn.existing_mw, name="connection_import")
         if exp is not None:
             m.add_constraints(exp - r_t <= conn.existing_mw, name="connection_export")
     credit = inp.export_credit_co2_per_mwh
+    if imp is None:  # the CO2 cap forbids imports in every hour (jasyl.model.build.co2_implied_bounds)
+        return hourly, scalar
     if exp is not None and credit > 0 and inp.import_co2_per_mwh > 0:
         net = m.add_variables(lower=0.0, name="electricity_net_co2")
         m.add_constraints(net - inp.import_co2_per_mwh * total(1.0 * imp) + credit * total(1.0 * exp) >= 0,

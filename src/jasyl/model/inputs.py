@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jasyl.model.grid import CleanContract, GridConnection, OperatingReserve
+
 __all__ = [
     "BUSES",
     "Generator",
@@ -26,6 +28,7 @@ __all__ = [
     "VehicleClass",
     "LandLimit",
     "PlanInputs",
+    "baseline_today",
 ]
 
 ELEC = "electricity"
@@ -59,6 +62,8 @@ class Storage:
     min_energy_mwh: float = 0.0
     min_power_mw: float = 0.0
     max_power_mw: float = float("inf")
+    #: charge and discharge at most energy / this many hours (pit storage: 150 h); None: not limited
+    energy_to_power_h: float | None = None
 
 
 @dataclass
@@ -72,6 +77,8 @@ class Converter:
     marginal_cost: float = 0.0  # USD per MWh of heat
     max_mw: float = float("inf")
     min_mw: float = 0.0
+    #: share of the rated heat capacity available per hour (cold-weather derating); None: 1 every hour
+    availability: np.ndarray | None = None
 
 
 @dataclass
@@ -84,6 +91,8 @@ class FossilSupply:
     co2_per_mwh: float  # t CO2 per MWh of heat delivered
     capacity_mw: float = float("inf")
     sector: str = ""
+    #: the same heat's cost with fuel at economic (export-parity) prices; None: as cost_per_mwh
+    economic_cost_per_mwh: float | None = None
 
 
 @dataclass
@@ -98,6 +107,8 @@ class VehicleClass:
     fuel_mwh: float = 0.0
     vehicles: float = 0.0
     fixed_share: float | None = None  # fix the electrified share (design check)
+    sector: str = "transport"  # where its fuel CO2 is reported (construction machinery: industry_other)
+    economic_fuel_cost: float | None = None  # fuel cost at economic prices over the horizon; None: fuel_cost
 
 
 @dataclass
@@ -135,6 +146,11 @@ class PlanInputs:
     # slack key (``co2``, ``land_<name>``, ``cap_<tech>``, ``grid_import``) -> how the user relaxes it
     limit_labels: dict[str, str] = field(default_factory=dict)
     assumptions: list[dict[str, Any]] = field(default_factory=list)
+    #: "hourly", "annual-net" or "ppa" (jasyl.model.grid); the rule is carried by the fields below
+    accounting: str = "hourly"
+    contracts: list[CleanContract] = field(default_factory=list)
+    connection: GridConnection | None = None
+    reserve: OperatingReserve | None = None
 
     @property
     def n_hours(self) -> int:
@@ -157,6 +173,12 @@ class PlanInputs:
         for v in self.vehicles:
             if len(v.ev_profile) != n:
                 raise ValueError(f"vehicle class {v.name}: profile length")
+        for c in self.converters:
+            if c.availability is not None and len(c.availability) != n:
+                raise ValueError(f"converter {c.name}: {len(c.availability)} availability values for {n} hours")
+        for k in self.contracts:
+            if k.shape is not None and len(k.shape) != n:
+                raise ValueError(f"contract {k.name}: {len(k.shape)} shape values for {n} hours")
 
     def subset(self, start: int, stop: int) -> PlanInputs:
         """The same problem on hours ``start:stop`` with costs and targets scaled to that horizon."""
@@ -166,19 +188,28 @@ class PlanInputs:
         def cut(a: np.ndarray) -> np.ndarray:
             return np.asarray(a)[start:stop].copy()
 
-        return replace(
+        conn = self.connection
+        sub = replace(
             self,
             index=self.index[start:stop],
             demand={k: cut(v) for k, v in self.demand.items()},
             generators=[replace(g, cf=cut(g.cf), capital_cost=g.capital_cost * f) for g in self.generators],
             storages=[replace(s, power_cost=s.power_cost * f, energy_cost=s.energy_cost * f)
                       for s in self.storages],
-            converters=[replace(c, efficiency=cut(c.efficiency), capital_cost=c.capital_cost * f)
+            converters=[replace(c, efficiency=cut(c.efficiency), capital_cost=c.capital_cost * f,
+                                availability=None if c.availability is None else cut(c.availability))
                         for c in self.converters],
             vehicles=[self._cut_vehicle(v, start, stop, f) for v in self.vehicles],
+            contracts=[replace(k, shape=None if k.shape is None else cut(k.shape)) for k in self.contracts],
+            connection=None if conn is None else replace(conn, reinforcement_cost=conn.reinforcement_cost * f),
             co2_target_t=self.co2_target_t * f,
             year_fraction=self.year_fraction * f,
         )
+        # today's CO2 and cost of the window itself, per year (heat is winter-heavy: a January window
+        # must not be compared with the year's average)
+        if self.baseline:
+            sub.baseline = {**self.baseline, **baseline_today(sub)}
+        return sub
 
     @staticmethod
     def _cut_vehicle(v: VehicleClass, start: int, stop: int, f: float) -> VehicleClass:
@@ -188,4 +219,31 @@ class PlanInputs:
         return replace(
             v, ev_profile=np.asarray(v.ev_profile)[start:stop].copy(), fuel_cost=v.fuel_cost * share,
             fuel_co2_t=v.fuel_co2_t * share, fuel_mwh=v.fuel_mwh * share, ev_cost=v.ev_cost * f,
+            economic_fuel_cost=None if v.economic_fuel_cost is None else v.economic_fuel_cost * share,
         )
+
+
+def baseline_today(inp: PlanInputs) -> dict[str, Any]:
+    """Today's CO2 by sector and cost of the modelled system over ``inp``'s horizon, per year.
+
+    Today: all electricity from the grid (at the import price and factor), every heat bus from its
+    existing fuel-burning supply, every vehicle class on fuel. Keys ``co2_by_sector_t``,
+    ``annual_cost_usd`` and ``economic_annual_cost_usd`` (fuel at economic prices).
+    """
+    yf = inp.year_fraction
+    elec = float(np.sum(inp.demand.get(ELEC, np.zeros(0))))
+    co2: dict[str, float] = {"electricity": elec * inp.import_co2_per_mwh}
+    cost = elec * inp.import_price
+    economic = cost
+    for fs in inp.fossil:
+        total = float(np.sum(inp.demand.get(fs.bus, np.zeros(0))))
+        sector = fs.sector or fs.bus
+        co2[sector] = co2.get(sector, 0.0) + fs.co2_per_mwh * total
+        cost += fs.cost_per_mwh * total
+        economic += (fs.cost_per_mwh if fs.economic_cost_per_mwh is None else fs.economic_cost_per_mwh) * total
+    for v in inp.vehicles:
+        co2[v.sector] = co2.get(v.sector, 0.0) + v.fuel_co2_t
+        cost += v.fuel_cost
+        economic += v.fuel_cost if v.economic_fuel_cost is None else v.economic_fuel_cost
+    return {"co2_by_sector_t": {k: x / yf for k, x in co2.items()}, "annual_cost_usd": cost / yf,
+            "economic_annual_cost_usd": economic / yf}

@@ -98,6 +98,11 @@ class PlanResult:
     method: str = "full-year hourly LP (linopy + HiGHS)"
     hours: int = 0
     solver_status: str = "optimal"
+    #: the same plan and today's system with fuel at economic (export-parity) prices (jasyl.prices)
+    economic_total_annual_cost_usd: float = float("nan")
+    economic_baseline_annual_cost_usd: float = float("nan")
+    economic_cost_per_t_avoided_usd: float = float("nan")
+    accounting: str = "hourly"
 
     # ------------------------------------------------------------------ serialisation
     def summary(self) -> dict[str, Any]:
@@ -115,6 +120,12 @@ class PlanResult:
             "solve_seconds": _num(self.solve_seconds),
             "hours": self.hours,
             "method": self.method,
+            "accounting": self.accounting,
+            "economic": {
+                "total_annual_cost_usd": _num(self.economic_total_annual_cost_usd),
+                "baseline_annual_cost_usd": _num(self.economic_baseline_annual_cost_usd),
+                "cost_per_t_avoided_usd": _num(self.economic_cost_per_t_avoided_usd),
+            },
         }
 
     def to_dict(self, *, hourly: bool = False) -> dict[str, Any]:

@@ -190,8 +190,9 @@ def tradeoff_curve(
     if strategy == "auto":
         strategy = "warm" if inp.n_hours <= WARM_MAX_HOURS else "ipm"
     pm = build_model(base, **(build_options or {}))
-    resolver = CapResolver(pm, co2_offset_t=float(sum(v.fuel_co2_t for v in base.vehicles)),
-                           first_solver=first_solver, strategy=strategy)
+    agg = (build_options or {}).get("aggregation")
+    weight = None if agg is None else np.asarray(agg.hour_weight, dtype=float)
+    resolver = CapResolver(pm, co2_offset_t=pm.co2_offset_t, first_solver=first_solver, strategy=strategy)
     n_workers = max(1, min(int(workers), len(red)))
     chains = [list(c) for c in np.array_split(np.arange(len(red)), n_workers)]
     if n_workers > 1:  # the upper chain starts at the tightest cap and loosens it (a warm start either way)
@@ -219,7 +220,7 @@ def tradeoff_curve(
     for i, r in enumerate(red):
         cs = solved[i]
         cap = (1.0 - r) * today * yf
-        res = assemble_result(replace(base, co2_target_t=cap), cs.solution, method=cs.solver)
+        res = assemble_result(replace(base, co2_target_t=cap), cs.solution, method=cs.solver, weight=weight)
         points.append(TradeoffPoint(
             reduction=r, co2_t=res.co2_after_t, total_annual_cost_usd=res.total_annual_cost_usd,
             average_cost_per_t_usd=res.cost_per_t_avoided_usd, marginal_cost_per_t_usd=cs.co2_dual_usd_per_t,
