@@ -27,20 +27,53 @@ __all__ = [
     "annuity",
     "load_catalogue",
     "cop_staffell_ashp",
+    "supply_temperature_c",
+    "capacity_derating",
 ]
 
 DEFAULT_PATH = "technologies.yaml"
 
 
-def cop_staffell_ashp(temp_air_c: np.ndarray, sink_temperature_c: float, min_cop: float = 1.0) -> np.ndarray:
+def supply_temperature_c(temp_air_c: np.ndarray, curve: dict[str, Any]) -> np.ndarray:
+    """District-heating supply temperature from the outdoor temperature (a linear heating curve).
+
+    ``curve``: ``design_outdoor_c`` / ``supply_at_design_c`` (e.g. -20 C / 95 C, the 95/70 schedule of
+    Soviet-era networks) and ``balance_outdoor_c`` / ``supply_at_balance_c`` (e.g. +10 C / 65 C, the
+    minimum that still gives hot tap water); constant outside that range.
+    """
+    t_d, s_d = float(curve["design_outdoor_c"]), float(curve["supply_at_design_c"])
+    t_b, s_b = float(curve["balance_outdoor_c"]), float(curve["supply_at_balance_c"])
+    x = np.clip(np.asarray(temp_air_c, dtype=float), min(t_d, t_b), max(t_d, t_b))
+    return s_d + (s_b - s_d) * (x - t_d) / (t_b - t_d)
+
+
+def capacity_derating(temp_air_c: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
+    """Share of an air-source heat pump's rated heat output available at the hourly air temperature.
+
+    Linear from 1 at ``full_at_c`` (+7 C, the rating point) to ``fraction_at_minus15_c`` at -15 C (NEEP
+    cold-climate specification: at least 0.70), continued below and floored at ``min_fraction``.
+    """
+    t_full = float(spec.get("full_at_c", 7.0))
+    f15 = float(spec.get("fraction_at_minus15_c", 0.7))
+    floor = float(spec.get("min_fraction", 0.5))
+    t = np.asarray(temp_air_c, dtype=float)
+    share = 1.0 - (1.0 - f15) * (t_full - t) / (t_full + 15.0)
+    return np.clip(share, floor, 1.0)
+
+
+def cop_staffell_ashp(temp_air_c: np.ndarray, sink_temperature_c: float | np.ndarray,
+                      min_cop: float = 1.0) -> np.ndarray:
     """COP of an air-source heat pump from the hourly air temperature.
 
     Quadratic regression of manufacturers' data by Staffell et al. (2012), "A review of domestic heat
     pumps", Energy Environ. Sci. 5, 9291 (also used by PyPSA-Eur):
     ``COP = 6.81 - 0.121 dT + 0.000630 dT^2`` with ``dT = T_sink - T_air`` (K), limited to
-    ``dT >= 15 K`` (range of the data) and ``COP >= min_cop``.
+    ``dT >= 15 K`` (range of the data), held at its minimum beyond ``dT = 96 K`` and ``COP >= min_cop``.
     """
-    dt = np.maximum(sink_temperature_c - np.asarray(temp_air_c, dtype=float), 15.0)
+    dt = np.maximum(np.asarray(sink_temperature_c, dtype=float) - np.asarray(temp_air_c, dtype=float), 15.0)
+    # the quadratic has its minimum at dT = 0.121 / (2 x 0.000630) = 96 K; beyond it the fit would rise
+    # again, an artefact of extrapolation: hold the minimum (COP never improves with a larger lift)
+    dt = np.minimum(dt, 0.121 / (2 * 0.000630))
     cop = 6.81 - 0.121 * dt + 0.000630 * dt**2
     return np.maximum(cop, min_cop)
 
@@ -70,6 +103,7 @@ class StorageTech:
     charge_efficiency: float
     discharge_efficiency: float
     standing_loss_per_hour: float
+    energy_to_power_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -83,16 +117,26 @@ class ConverterTech:
     lifetime_years: float
     efficiency: float | None = None
     cop_model: dict[str, Any] | None = None
+    derating: dict[str, Any] | None = None
+
+    def sink_temperature(self, temp_air_c: np.ndarray) -> np.ndarray:
+        """Hourly sink (supply) temperature: a heating curve, or the fixed ``sink_temperature_c``."""
+        m = self.cop_model or {}
+        if "supply_curve" in m:
+            return supply_temperature_c(temp_air_c, m["supply_curve"])
+        return np.full(len(temp_air_c), float(m.get("sink_temperature_c", 50.0)))
 
     def efficiency_series(self, temp_air_c: np.ndarray) -> np.ndarray:
         """Hourly heat output per unit of electricity (COP or boiler efficiency)."""
         n = len(temp_air_c)
         if self.cop_model is not None:
-            m = self.cop_model
-            return cop_staffell_ashp(
-                temp_air_c, float(m.get("sink_temperature_c", 50.0)), float(m.get("min_cop", 1.0))
-            )
+            return cop_staffell_ashp(temp_air_c, self.sink_temperature(temp_air_c),
+                                     float(self.cop_model.get("min_cop", 1.0)))
         return np.full(n, float(self.efficiency or 1.0))
+
+    def availability_series(self, temp_air_c: np.ndarray) -> np.ndarray | None:
+        """Hourly share of the rated capacity available (cold-weather derating); None: always 1."""
+        return None if self.derating is None else capacity_derating(temp_air_c, self.derating)
 
 
 @dataclass(frozen=True)
@@ -126,6 +170,9 @@ class Catalogue:
     #: efficiency (heat out / fuel in) of the city's own boiler houses, when its city file gives them;
     #: None -> ``heat_efficiency[district_heat_fuel]``
     district_boiler_efficiency: float | None = None
+    #: operating reserve of an islanded city: share of the electricity load + the largest infeed (MW)
+    reserve_share_of_load: float = 0.10
+    reserve_largest_infeed_mw: float = 4.5
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- annualised costs
@@ -268,6 +315,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             charge_efficiency=num(e, "charge_efficiency", w),
             discharge_efficiency=num(e, "discharge_efficiency", w),
             standing_loss_per_hour=num(e, "standing_loss_per_hour", w),
+            energy_to_power_hours=num(e, "energy_to_power_hours", w) if "energy_to_power_hours" in e else None,
         )
     convs: dict[str, ConverterTech] = {}
     for name, e in _require(raw, "heat_converters", "", file).items():
@@ -283,6 +331,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             lifetime_years=num(e, "lifetime_years", w),
             efficiency=num(e, "efficiency", w) if "efficiency" in e else None,
             cop_model=dict(e["cop_model"]) if "cop_model" in e else None,
+            derating=dict(e["derating"]) if "derating" in e else None,
         )
     fuels = _require(raw, "fuels", "", file)
     price = {k: num(v, "price_usd_per_mwh", f"fuels.{k}") for k, v in fuels.items()}
@@ -318,6 +367,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             "existing_heat.district_network_loss_fraction", file),
         vehicles=vehicles, source_path=file, raw=raw,
     )
+    if "operating_reserve" in raw:
+        res = raw["operating_reserve"]
+        cat.reserve_share_of_load = num(res, "share_of_load", "operating_reserve")
+        cat.reserve_largest_infeed_mw = num(res, "largest_infeed_mw", "operating_reserve")
     if not 0 <= cat.discount_rate < 1:
         raise SchemaError(f"discount rate {cat.discount_rate} out of range", file=file, field="discount_rate",
                           fix="a fraction such as 0.08")
