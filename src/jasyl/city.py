@@ -260,9 +260,36 @@ class LocalGeneration(_Strict):
     annual_generation_mwh: Figure | None = None
 
 
+class CleanContractSpec(_Strict):
+    """A clean-electricity contract the city can sign (the ``ppa`` accounting rule)."""
+
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    source: str = Field(min_length=1)  # what delivers it, e.g. "Kapchagay HPP (hydro, 364 MW)"
+    firm_mw: Figure | None = None
+    annual_mwh: Figure | None = None
+    price_usd_per_mwh: Figure
+
+
 class LocalSupply(_Strict):
     boiler_houses: list[BoilerHouse] = []
     generation: list[LocalGeneration] = []
+    contracts: list[CleanContractSpec] = []
+
+
+class GridConnectionSpec(_Strict):
+    existing_mw: Figure | None = None
+    reinforcement_capex_usd_per_kw: Figure | None = None
+
+
+class PricesSpec(_Strict):
+    """City-specific prices (USD 2024; fuels per MWh at net calorific value): override the country's."""
+
+    grid_import_usd_per_mwh: Figure | None = None
+    grid_export_usd_per_mwh: Figure | None = None
+    export_credit_factor_t_per_mwh: Figure | None = None
+    fuels_usd_per_mwh: dict[str, Figure] = {}
+    economic_fuels_usd_per_mwh: dict[str, Figure] = {}
+    grid_connection: GridConnectionSpec | None = None
 
 
 class Target(_Strict):
@@ -307,6 +334,7 @@ class City(_Strict):
     local_supply: LocalSupply = LocalSupply()
     target: Target
     factors: Factors = Factors()
+    prices: PricesSpec | None = None
     notation_keys: dict[str, str] = {}
     weather_normals: str | None = None
     source_file: str | None = Field(default=None, exclude=True)

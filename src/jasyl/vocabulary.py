@@ -44,6 +44,11 @@ __all__ = [
     "LANGUAGE_SET",
     "DEFAULT_LANGUAGE",
     "PlanMethod",
+    "Accounting",
+    "ACCOUNTINGS",
+    "ACCOUNTING_SET",
+    "PriceBasis",
+    "PRICE_BASES",
     "PLAN_METHODS",
     "PLAN_METHOD_SET",
     "PathwayEngine",
@@ -117,6 +122,15 @@ DEFAULT_LANGUAGE: Language = "en"
 PlanMethod = Literal["exact", "typical_days"]
 PLAN_METHODS: tuple[PlanMethod, ...] = get_args(PlanMethod)
 PLAN_METHOD_SET: frozenset[str] = frozenset(PLAN_METHODS)
+
+#: emissions accounting rules of the planner (jasyl.model.grid; docs/accounting-and-tradeoff.md)
+Accounting = Literal["hourly", "annual-net", "ppa"]
+ACCOUNTINGS: tuple[Accounting, ...] = get_args(Accounting)
+ACCOUNTING_SET: frozenset[str] = frozenset(ACCOUNTINGS)
+
+#: cost bases: today's prices, or fuel at export-parity (economic) prices (jasyl.prices)
+PriceBasis = Literal["financial", "economic"]
+PRICE_BASES: tuple[PriceBasis, ...] = get_args(PriceBasis)
 
 #: pathway engines: the hourly planner at milestone years, or the measures' annual energy balance
 PathwayEngine = Literal["planner", "balance"]

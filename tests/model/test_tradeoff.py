@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from jasyl.model.build import build_model
-from jasyl.model.city_inputs import PlanOptions, inputs_from_profiles
+from jasyl.model.city_inputs import InputOptions, inputs_from_profiles
 from jasyl.model.resolve import CapResolver
 from jasyl.model.solve import solve_model
 from jasyl.model.tradeoff import bracket_check, co2_today_t, knee_index, tradeoff_curve
@@ -20,7 +19,7 @@ EXACT = None  # the planner's default solve from scratch (interior point): the r
 @pytest.fixture(scope="module")
 def curve_and_inputs(synthetic_year):
     sup, dem, temp, fe = synthetic_year
-    inp = inputs_from_profiles(sup, dem, temp, fe, options=PlanOptions(), city="synthetic").subset(120, 192)
+    inp = inputs_from_profiles(sup, dem, temp, fe, options=InputOptions(), city="synthetic").subset(120, 192)
     return tradeoff_curve(inp, POINTS), inp
 
 

@@ -20,15 +20,28 @@ from types import ModuleType
 import typer
 from platformdirs import user_log_dir
 
-from jasyl.cli import inventory, macc, monitor, monitor_register, pathway, plan, profiles, serve, sweep, track, users
+from jasyl.cli import (
+    inventory,
+    macc,
+    monitor,
+    monitor_register,
+    pathway,
+    plan,
+    profiles,
+    serve,
+    sweep,
+    track,
+    tradeoff,
+    users,
+)
 from jasyl.cli._console import err_console
 from jasyl.errors import JasylError
 
 __all__ = ["app", "main", "err_console", "log_path", "COMMANDS"]
 
 #: the command modules, each with ``register(app)``; a new command is one import and one entry here
-COMMANDS: tuple[ModuleType, ...] = (inventory, monitor, monitor_register, profiles, plan, macc, pathway, sweep, serve,
-                                    users, track)
+COMMANDS: tuple[ModuleType, ...] = (inventory, monitor, monitor_register, profiles, plan, tradeoff, macc, pathway,
+                                    sweep, serve, users, track)
 
 app = typer.Typer(
     name="jasyl",

@@ -47,8 +47,8 @@ def parse_points(text: str, lang: str) -> tuple[float, ...]:
     except ValueError:
         values = ()
     if not values or any(not 0.0 <= v <= 1.0 for v in values):
-        raise InputError(translate("tradeoff.error.points", lang), field="--points",
-                         fix=translate("tradeoff.error.points_fix", lang))
+        raise InputError(translate("plan.tradeoff.error.points", lang), field="--points",
+                         fix=translate("plan.tradeoff.error.points_fix", lang))
     return values
 
 

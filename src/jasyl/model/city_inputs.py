@@ -29,7 +29,8 @@ import pandas as pd
 
 from jasyl.city import City
 from jasyl.errors import InputError
-from jasyl.factors import amount_to_mwh
+from jasyl.factors import amount_to_mwh, fuels
+from jasyl.model.grid import CleanContract, GridConnection, OperatingReserve
 from jasyl.model.inputs import (
     ELEC,
     Converter,
@@ -39,12 +40,16 @@ from jasyl.model.inputs import (
     PlanInputs,
     Storage,
     VehicleClass,
+    baseline_today,
 )
+from jasyl.prices import CityPrices
 from jasyl.technologies import Catalogue, annuity, load_catalogue
 
 __all__ = ["InputOptions", "inputs_from_profiles", "with_city_boiler_houses", "HEAT_FUELS"]
 
-HEAT_FUELS = ("coal", "natural_gas", "lpg", "fuel_oil", "firewood", "diesel", "gasoline")
+HEAT_FUELS = ("coal", "lignite", "anthracite", "natural_gas", "lpg", "fuel_oil", "firewood")
+#: stationary motor fuels of construction sites and generators: not heat (issue 11)
+MACHINERY_FUELS = ("diesel", "gasoline")
 # EV profile columns of jasyl.profiles by vehicle class (shape of charging); others use transport_ev_mw
 EV_GROUP_COLUMNS = {"passenger_car": "transport_ev_cars_mw", "bus": "transport_ev_bus_mw",
                     "minibus": "transport_ev_bus_mw", "light_truck": "transport_ev_trucks_mw",
@@ -69,6 +74,42 @@ class InputOptions:
     technologies: tuple[str, ...] | None = None  # restrict the extendable technologies (names)
     catalogue_path: str | None = None
     extra_assumptions: list[dict[str, Any]] = field(default_factory=list)
+    accounting: str = "hourly"  # hourly | annual-net | ppa (jasyl.model.grid)
+    price_basis: str = "financial"  # financial | economic: fuel prices the plan is optimised with
+    islanded: bool = False  # no connection: batteries hold the operating reserve
+    grid_connection_mw: float | None = None  # existing connection (None: city file, else today's peak)
+    contract_mw: float | None = None  # ppa contract overrides (None: the city file's contract)
+    contract_mwh: float | None = None
+    contract_price_usd_per_mwh: float | None = None
+    contract_source: str | None = None
+
+
+class _Pricing:
+    """Prices and CO2 factors of one city: city file -> country -> catalogue (jasyl.prices), the fuel
+    CO2 factors of the inventory (jasyl.factors, IPCC 2006), the grid factor of the inventory."""
+
+    def __init__(self, cat: Catalogue, prices: CityPrices | None, basis: str, grid_factor: float | None) -> None:
+        self.cat, self.prices, self.basis = cat, prices, basis
+        self.grid_factor = cat.grid_emission_factor_t_per_mwh if grid_factor is None else float(grid_factor)
+        self.import_price = prices.grid_import_usd_per_mwh.value if prices else cat.import_price_usd_per_mwh
+        self.export_price = prices.grid_export_usd_per_mwh.value if prices else cat.export_price_usd_per_mwh
+        self.export_credit = (prices.export_credit_factor_t_per_mwh.value if prices
+                              else cat.export_credit_factor_t_per_mwh)
+        self._ef = {k: f.co2_kg_per_tj * 3.6e-6 * (0.0 if f.biogenic else 1.0) for k, f in fuels().items()}
+
+    def price(self, carrier: str, basis: str | None = None) -> float:
+        b = basis or self.basis
+        if self.prices is not None and carrier in self.prices.fuels_usd_per_mwh:
+            return self.prices.fuel(carrier, b)
+        if carrier not in self.cat.fuel_price_usd_per_mwh:
+            raise InputError(f"no fuel price for carrier '{carrier}' in the technology catalogue",
+                             file=self.cat.source_path, field=f"fuels.{carrier}", fix="add the fuel to the catalogue")
+        return self.cat.fuel_price_usd_per_mwh[carrier]
+
+    def co2(self, carrier: str) -> float:
+        if carrier in self._ef:
+            return self._ef[carrier]
+        return self.cat.fuel_emission_factor_t_per_mwh.get(carrier, 0.0)
 
 
 def _col(frame: pd.DataFrame, name: str, n: int, *, required: bool = True) -> np.ndarray:
@@ -90,18 +131,16 @@ def _rows(fe: pd.DataFrame, *, sector: str, carriers: tuple[str, ...] | None = N
     return fe.loc[sel]
 
 
-def _fuel_totals(rows: pd.DataFrame, cat: Catalogue) -> tuple[float, float, float]:
-    """(fuel MWh, fuel cost USD, CO2 t) of final-energy rows."""
-    mwh = cost = co2 = 0.0
+def _fuel_totals(rows: pd.DataFrame, px: _Pricing) -> tuple[float, float, float, float]:
+    """(fuel MWh, fuel cost USD, CO2 t, fuel cost at economic prices USD) of final-energy rows."""
+    mwh = cost = co2 = eco = 0.0
     for carrier, e in rows.groupby("carrier")["energy_mwh"].sum().items():
         c = str(carrier)
-        if c not in cat.fuel_price_usd_per_mwh:
-            raise InputError(f"no fuel price for carrier '{c}' in the technology catalogue",
-                             file=cat.source_path, field=f"fuels.{c}", fix="add the fuel to the catalogue")
         mwh += float(e)
-        cost += float(e) * cat.fuel_price_usd_per_mwh[c]
-        co2 += float(e) * cat.fuel_emission_factor_t_per_mwh[c]
-    return mwh, cost, co2
+        cost += float(e) * px.price(c)
+        eco += float(e) * px.price(c, "economic")
+        co2 += float(e) * px.co2(c)
+    return mwh, cost, co2, eco
 
 
 def inputs_from_profiles(
@@ -113,10 +152,20 @@ def inputs_from_profiles(
     catalogue: Catalogue | None = None,
     options: InputOptions | None = None,
     city: str = "",
+    prices: CityPrices | None = None,
+    grid_factor_t_per_mwh: float | None = None,
+    contract: CleanContract | None = None,
+    existing_connection_mw: float | None = None,
 ) -> PlanInputs:
-    """Full-year :class:`PlanInputs` from profile frames (UTC hourly) and the final-energy table."""
+    """Full-year :class:`PlanInputs` from profile frames (UTC hourly) and the final-energy table.
+
+    ``prices`` (:func:`jasyl.prices.city_prices`) and ``grid_factor_t_per_mwh`` (the inventory's) make
+    the figures the city's own; without them the catalogue's apply. ``contract``: the clean contract of
+    the ``ppa`` rule; ``existing_connection_mw``: the city's grid connection (None: today's peak).
+    """
     cat = catalogue or load_catalogue(options.catalogue_path if options else None)
     opt = options or InputOptions()
+    px = _Pricing(cat, prices, opt.price_basis, grid_factor_t_per_mwh)
     index = pd.DatetimeIndex(demand.index)
     n = len(index)
     if len(supply) != n or len(np.asarray(temp_air_c)) != n:
@@ -172,9 +221,10 @@ def inputs_from_profiles(
                               energy_cost=1000.0 * st.capex_energy_usd_per_kwh * f * yf,
                               charge_efficiency=st.charge_efficiency,
                               discharge_efficiency=st.discharge_efficiency,
-                              standing_loss=st.standing_loss_per_hour))
+                              standing_loss=st.standing_loss_per_hour,
+                              energy_to_power_h=st.energy_to_power_hours))
 
-    # --- heat converters
+    # --- heat converters (COP and cold-weather derating from the hourly air temperature)
     temp = np.asarray(temp_air_c, dtype=float)
     convs: list[Converter] = []
     for c in cat.converters.values():
@@ -182,19 +232,16 @@ def inputs_from_profiles(
             continue
         cc = cat.capital_cost_per_mw_year(c.capex_usd_per_kw, c.lifetime_years, c.fixed_om_usd_per_kw_year)
         convs.append(Converter(c.name, c.bus, efficiency=c.efficiency_series(temp), capital_cost=cc * yf,
-                               marginal_cost=c.variable_om_usd_per_mwh))
+                               marginal_cost=c.variable_om_usd_per_mwh, availability=c.availability_series(temp)))
 
-    # --- existing fuel-burning heat supply and baseline
-    co2_before: dict[str, float] = {"electricity": float(elec.sum()) * cat.grid_emission_factor_t_per_mwh}
-    cost_before = float(elec.sum()) * cat.import_price_usd_per_mwh
+    # --- existing fuel-burning heat supply
     fossil: list[FossilSupply] = []
     fuel = cat.district_heat_fuel
     if heat_dh.sum() > 0:
         eff = cat.district_boiler_efficiency or cat.heat_efficiency[fuel]
-        fossil.append(FossilSupply("district_boilers", "heat_district",
-                                   cost_per_mwh=cat.fuel_price_usd_per_mwh[fuel] / eff,
-                                   co2_per_mwh=cat.fuel_emission_factor_t_per_mwh[fuel] / eff,
-                                   capacity_mw=float(heat_dh.max()), sector="district_heat"))
+        fossil.append(FossilSupply("district_boilers", "heat_district", cost_per_mwh=px.price(fuel) / eff,
+                                   co2_per_mwh=px.co2(fuel) / eff, capacity_mw=float(heat_dh.max()),
+                                   sector="district_heat", economic_cost_per_mwh=px.price(fuel, "economic") / eff))
     for name, bus, series, subs in (
         ("building_stoves", "heat_individual", heat_ind, INDIVIDUAL_SUBSECTORS),
         ("industry_boilers", "heat_industry", heat_prod, INDUSTRY_SUBSECTORS),
@@ -203,17 +250,15 @@ def inputs_from_profiles(
         if useful <= 0:
             continue
         rows = _rows(fe, sector="stationary_energy", carriers=HEAT_FUELS, subsectors=subs)
-        mwh, cost, co2 = _fuel_totals(rows, cat)
+        mwh, cost, co2, eco = _fuel_totals(rows, px)
         if mwh <= 0:  # no fuel rows: assume natural gas at catalogue efficiency
             eff = cat.heat_efficiency["natural_gas"]
-            cost = useful / eff * cat.fuel_price_usd_per_mwh["natural_gas"]  # per year
-            co2 = useful / eff * cat.fuel_emission_factor_t_per_mwh["natural_gas"]
+            cost = useful / eff * px.price("natural_gas")  # per year
+            eco = useful / eff * px.price("natural_gas", "economic")
+            co2 = useful / eff * px.co2("natural_gas")
         fossil.append(FossilSupply(name, bus, cost_per_mwh=cost / useful, co2_per_mwh=co2 / useful,
-                                   capacity_mw=float(series.max()), sector=bus.replace("heat_", "") + "_heat"))
-    for fs in fossil:
-        total = float(demand_map[fs.bus].sum())
-        co2_before[fs.sector] = co2_before.get(fs.sector, 0.0) + fs.co2_per_mwh * total
-        cost_before += fs.cost_per_mwh * total
+                                   capacity_mw=float(series.max()), sector=bus.replace("heat_", "") + "_heat",
+                                   economic_cost_per_mwh=eco / useful))
 
     # --- vehicles
     vehicles: list[VehicleClass] = []
@@ -221,18 +266,18 @@ def inputs_from_profiles(
                    & (fe["carrier"] != "grid_electricity")]
     if len(trows) and ev_total.sum() > 0:
         weights: dict[str, float] = {}
-        per_class: dict[str, tuple[float, float, float, float]] = {}
+        per_class: dict[str, tuple[float, float, float, float, float]] = {}
         for vc, rows in trows.groupby("vehicle_class"):
             vc = str(vc)
-            mwh, cost, co2 = _fuel_totals(rows, cat)
+            mwh, cost, co2, eco = _fuel_totals(rows, px)
             vkm = float(rows["vkm"].sum()) if "vkm" in rows else 0.0
             nveh = float(rows["vehicles"].sum()) if "vehicles" in rows else 0.0
             weights[vc] = vkm * cat.vehicle(vc).ev_kwh_per_km if vkm > 0 else mwh * 0.3
-            per_class[vc] = (mwh, cost, co2, nveh)
+            per_class[vc] = (mwh, cost, co2, nveh, eco)
         # group columns (cars, buses, trucks) when the profiles provide them and cover every class
         groups = {vc: EV_GROUP_COLUMNS.get(vc, "") for vc in per_class}
         use_groups = all(g in demand.columns for g in groups.values())
-        for vc, (mwh, cost, co2, nveh) in per_class.items():
+        for vc, (mwh, cost, co2, nveh, eco) in per_class.items():
             if weights[vc] <= 0:
                 continue
             if use_groups:
@@ -242,22 +287,79 @@ def inputs_from_profiles(
                 profile = ev_total * weights[vc] / sum(weights.values())
             vehicles.append(VehicleClass(vc, ev_profile=profile, fuel_cost=cost * yf,
                                          fuel_co2_t=co2 * yf, ev_cost=nveh * cat.vehicle_cost_per_year(vc) * yf,
-                                         fuel_mwh=mwh * yf, vehicles=nveh))
-            co2_before["transport"] = co2_before.get("transport", 0.0) + co2 * yf
-            cost_before += cost * yf
+                                         fuel_mwh=mwh * yf, vehicles=nveh, economic_fuel_cost=eco * yf))
 
-    # baseline: horizon amounts -> per year
-    co2_before = {k: v / yf for k, v in co2_before.items()}
-    cost_before /= yf
+    # --- stationary motor fuel of construction sites and generators (not heat): may be electrified
+    mrows = _rows(fe, sector="stationary_energy", carriers=MACHINERY_FUELS)
+    mwh, cost, co2, eco = _fuel_totals(mrows, px)
+    if mwh > 0:
+        spec = cat.raw.get("construction_machinery", {})
+        per_fuel = float(spec.get("electricity_per_fuel_energy", {}).get("value", 0.4))
+        premium = float(spec.get("premium_usd_per_mwh_fuel", {}).get("value", 25.0))
+        vehicles.append(VehicleClass("construction_machinery", ev_profile=np.full(n, mwh * per_fuel / 8760.0),
+                                     fuel_cost=cost * yf, fuel_co2_t=co2 * yf, ev_cost=premium * mwh * yf,
+                                     fuel_mwh=mwh * yf, sector="industry_other", economic_fuel_cost=eco * yf))
 
-    export_max = 0.0 if not opt.allow_export else (
+    # --- grid, accounting rule, contracts, connection, reserve
+    contracts: list[CleanContract] = []
+    if opt.accounting == "ppa":
+        contracts.append(_contract(opt, contract))
+    elif opt.accounting not in ("hourly", "annual-net"):
+        raise InputError(f"unknown accounting rule '{opt.accounting}'", field="accounting",
+                         fix="use hourly, annual-net or ppa")
+    if opt.accounting == "annual-net":
+        credit = px.grid_factor  # exports offset imports at the same factor, electricity only
+    elif opt.accounting == "hourly" and opt.export_credit:
+        credit = px.export_credit
+    else:
+        credit = 0.0
+    export_max = 0.0 if not opt.allow_export or opt.islanded else (
         opt.grid_export_max_mw if opt.grid_export_max_mw is not None else float("inf"))
+    import_max = 0.0 if opt.islanded else (
+        opt.grid_import_max_mw if opt.grid_import_max_mw is not None else float("inf"))
+    connection = None
+    reserve = None
+    if import_max == 0.0:
+        reserve = OperatingReserve(cat.reserve_share_of_load, cat.reserve_largest_infeed_mw)
+    else:
+        existing = opt.grid_connection_mw if opt.grid_connection_mw is not None else existing_connection_mw
+        per_peak = prices.connection_per_peak if prices is not None else 1.0
+        existing_mw = float(existing) if existing is not None else per_peak * float(elec.max(initial=0.0))
+        capex = prices.reinforcement_capex_usd_per_kw.value if prices is not None else 200.0
+        life = prices.reinforcement_lifetime_years if prices is not None else 40.0
+        fom = prices.reinforcement_fixed_om_fraction if prices is not None else 0.02
+        cost_mw = 1000.0 * capex * (annuity(cat.discount_rate, life) + fom) * yf
+        connection = GridConnection(existing_mw=existing_mw, reinforcement_cost=cost_mw)
+
     assumptions = cat.assumptions() + list(opt.extra_assumptions)
+    if prices is not None:
+        assumptions += prices.assumptions()
+    assumptions.append({"name": "grid.emission_factor_t_per_mwh (used)", "value": px.grid_factor,
+                        "unit": "tCO2/MWh", "source": "the inventory's grid factor (city file, else country data)"
+                        if grid_factor_t_per_mwh is not None else "catalogue (Kazakhstan)"})
     assumptions.append({"name": "co2_target_t", "value": opt.target_co2_t, "unit": "t CO2/yr",
                         "source": "user option (default 0: zero CO2)"})
-    assumptions.append({"name": "export_credit", "value": float(opt.export_credit), "unit": "bool",
-                        "source": "user option; default no CO2 credit for exported electricity"})
-    return PlanInputs(
+    assumptions.append({"name": "accounting", "value": opt.accounting, "unit": "",
+                        "source": "user option (docs/accounting-and-tradeoff.md)"})
+    assumptions.append({"name": "price_basis", "value": opt.price_basis, "unit": "",
+                        "source": "user option: fuel prices the plan is optimised with"})
+    assumptions.append({"name": "export_credit_factor (used)", "value": credit, "unit": "tCO2/MWh",
+                        "source": "annual-net: the grid factor; hourly with export_credit: the combined margin; "
+                        "capped at the electricity imports"})
+    if connection is not None:
+        assumptions.append({"name": "grid.existing_connection_mw (used)", "value": connection.existing_mw,
+                            "unit": "MW", "source": "user option or city file" if (
+                                opt.grid_connection_mw is not None or existing_connection_mw is not None)
+                            else "estimate: today's peak electricity demand"})
+    for k in contracts:
+        assumptions += [
+            {"name": "contract.source", "value": k.name, "unit": "", "source": k.source},
+            {"name": "contract.firm_mw", "value": k.firm_mw, "unit": "MW", "source": k.source},
+            {"name": "contract.annual_mwh", "value": k.annual_mwh, "unit": "MWh/yr", "source": k.source},
+            {"name": "contract.price_usd_per_mwh", "value": k.price_usd_per_mwh, "unit": "USD/MWh",
+             "source": k.source},
+        ]
+    inp = PlanInputs(
         index=index,
         demand=demand_map,
         generators=gens,
@@ -266,16 +368,15 @@ def inputs_from_profiles(
         fossil=fossil,
         vehicles=vehicles,
         land_limits=land,
-        import_price=cat.import_price_usd_per_mwh,
-        import_co2_per_mwh=cat.grid_emission_factor_t_per_mwh,
-        import_max_mw=opt.grid_import_max_mw if opt.grid_import_max_mw is not None else float("inf"),
-        export_price=cat.export_price_usd_per_mwh,
-        export_credit_co2_per_mwh=cat.export_credit_factor_t_per_mwh if opt.export_credit else 0.0,
+        import_price=px.import_price,
+        import_co2_per_mwh=px.grid_factor,
+        import_max_mw=import_max,
+        export_price=px.export_price,
+        export_credit_co2_per_mwh=credit,
         export_max_mw=export_max,
         co2_target_t=opt.target_co2_t * yf,
         city=city,
         year_fraction=yf,
-        baseline={"co2_by_sector_t": co2_before, "annual_cost_usd": cost_before},
         limit_labels={
             "co2": "CO2 target (target_co2_t)",
             "land_pv": "land for utility PV (land_pv_km2)",
@@ -284,7 +385,34 @@ def inputs_from_profiles(
             "grid_import": "grid import connection (grid_import_max_mw)",
         },
         assumptions=assumptions,
+        accounting=opt.accounting,
+        contracts=contracts,
+        connection=connection,
+        reserve=reserve,
     )
+    # today: every MWh from the grid, every heat bus from its fuel, every vehicle on fuel (per year);
+    # in the economic view the same fuel at economic prices
+    inp.baseline = baseline_today(inp)
+    return inp
+
+
+def _contract(opt: InputOptions, default: CleanContract | None) -> CleanContract:
+    """The ``ppa`` contract: the city file's, with the user's overrides."""
+    if default is None and opt.contract_mw is None and opt.contract_mwh is None:
+        raise InputError("the ppa accounting rule needs a clean-electricity contract; the city file lists none",
+                         field="contract_mw",
+                         fix="give the contract's firm MW and/or MWh a year and its price (--contract-mw, "
+                         "--contract-mwh, --contract-price), or add local_supply.contracts to the city file")
+    base = default or CleanContract("contract", "user contract", float("inf"), float("inf"), 0.0)
+    price = opt.contract_price_usd_per_mwh if opt.contract_price_usd_per_mwh is not None else base.price_usd_per_mwh
+    if default is None and opt.contract_price_usd_per_mwh is None:
+        raise InputError("the contract needs a price", field="contract_price_usd_per_mwh",
+                         fix="give the delivered price in USD/MWh (--contract-price)")
+    mw = opt.contract_mw if opt.contract_mw is not None else (
+        base.firm_mw if opt.contract_mwh is None or default is not None else float("inf"))
+    mwh = opt.contract_mwh if opt.contract_mwh is not None else (
+        base.annual_mwh if opt.contract_mw is None or default is not None else float("inf"))
+    return CleanContract(base.name, opt.contract_source or base.source, float(mw), float(mwh), float(price))
 
 
 def with_city_boiler_houses(cat: Catalogue, city: City, final_energy: pd.DataFrame) -> Catalogue:

@@ -9,6 +9,7 @@ from dicts, an input hash) and an optional progress callback (:mod:`jasyl.progre
 * :func:`run_sweep` (:class:`SweepSpec`, a scenario file) -> results table, on Dask
   (:mod:`.sweep`; scenario files in :mod:`.scenario`); :class:`JobManager` runs use cases in the
   background for the web (:mod:`.jobs`);
+* :func:`run_tradeoff` (:class:`TradeoffOptions`) -> :class:`TradeoffOutcome` (the cost-CO2 curve);
 * :func:`plan` - the plain Python entry ``jasyl.plan`` returning a :class:`~jasyl.model.result.PlanResult`.
 
 Use cases compute; drawing and writing files is :mod:`jasyl.report`'s job.
@@ -19,11 +20,12 @@ from __future__ import annotations
 from jasyl.planning.city_inputs import CityData, inputs_factory, inputs_from_city, profiles_for
 from jasyl.planning.jobs import JobManager
 from jasyl.planning.macc import MaccOutcome, run_macc
-from jasyl.planning.options import MaccOptions, Options, PathwayOptions, PlanOptions
+from jasyl.planning.options import MaccOptions, Options, PathwayOptions, PlanOptions, TradeoffOptions
 from jasyl.planning.pathway import planner_check_for, run_pathway
 from jasyl.planning.run import PlanOutcome, plan, plan_inputs, run_plan
 from jasyl.planning.scenario import SweepSpec, load_sweep_spec
 from jasyl.planning.sweep import run_sweep
+from jasyl.planning.tradeoff import TradeoffOutcome, run_tradeoff
 
 __all__ = [
     "CityData",
@@ -46,4 +48,7 @@ __all__ = [
     "run_sweep",
     "SweepSpec",
     "load_sweep_spec",
+    "run_tradeoff",
+    "TradeoffOptions",
+    "TradeoffOutcome",
 ]

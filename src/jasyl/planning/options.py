@@ -36,10 +36,11 @@ from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, ge
 
 from jasyl.errors import InputError
 from jasyl.i18n import translate
+from jasyl.model.city_inputs import InputOptions
 from jasyl.pathway.milestones import parse_milestones
-from jasyl.vocabulary import Language, PathwayEngine, PlanMethod
+from jasyl.vocabulary import Accounting, Language, PathwayEngine, PlanMethod, PriceBasis
 
-__all__ = ["Options", "PlanOptions", "PathwayOptions", "MaccOptions", "SCHEMA_VERSION"]
+__all__ = ["Options", "PlanOptions", "PathwayOptions", "MaccOptions", "TradeoffOptions", "SCHEMA_VERSION"]
 
 #: version of the options' dict form (part of every input hash)
 SCHEMA_VERSION = 1
@@ -214,6 +215,21 @@ class PlanOptions(Options):
     grid_export_max_mw: float | None = None
     #: restrict the new technologies to these catalogue names
     technologies: tuple[str, ...] | None = None
+    #: emissions accounting rule: hourly (location-based), annual-net, ppa (docs/accounting-and-tradeoff.md)
+    accounting: Accounting = field(default="hourly", metadata={"what": "accounting rule"})
+    #: optimise with today's prices (financial) or fuel at export parity (economic); both are reported
+    price_basis: PriceBasis = field(default="financial", metadata={"what": "price basis"})
+    #: no grid connection: no import or export, batteries hold an operating reserve
+    islanded: bool = False
+    #: existing grid connection, MW (None: the city file's, else today's peak electricity demand)
+    grid_connection_mw: float | None = None
+    #: ppa: the clean contract's firm MW, MWh a year, price (USD/MWh) and source (None: the city file's)
+    contract_mw: float | None = None
+    contract_mwh: float | None = None
+    contract_price_usd_per_mwh: float | None = None
+    contract_source: str | None = None
+    #: the plan report's trade-off section (the curve on typical days for a full year; cached)
+    tradeoff: bool = True
 
     def check(self) -> None:
         lang = self.language
@@ -223,7 +239,8 @@ class PlanOptions(Options):
         if self.hours is not None and not 24 <= self.hours <= 8760:
             raise InputError(translate("plan.cli.error.hours", lang, max=8760), field="hours",
                              fix=translate("plan.cli.error.hours_fix", lang))
-        for name in ("land_pv_km2", "land_wind_km2", "rooftop_km2", "grid_import_max_mw", "grid_export_max_mw"):
+        for name in ("land_pv_km2", "land_wind_km2", "rooftop_km2", "grid_import_max_mw", "grid_export_max_mw",
+                     "grid_connection_mw", "contract_mw", "contract_mwh", "contract_price_usd_per_mwh"):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise InputError(f"{name} must be zero or more, got {value}", field=name)
@@ -235,6 +252,49 @@ class PlanOptions(Options):
         weather, measures and horizon, the planner engine with its default method (typical days)."""
         return PathwayOptions(city=self.city, weather=self.weather, measures=self.measures, hours=self.hours,
                               language=self.language)
+
+
+@dataclass(frozen=True)
+class TradeoffOptions(PlanOptions):
+    """Options of :func:`jasyl.planning.run_tradeoff` (``jasyl tradeoff``): a plan's options plus the points."""
+
+    use_case: ClassVar[str] = "tradeoff"
+
+    #: shares of today's CO2 to remove, one least-cost plan each
+    points: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
+    #: points solved at once (threads, each on its own copy of the HiGHS model)
+    workers: int = 1
+
+    def check(self) -> None:
+        super().check()
+        if not self.points or any(not 0.0 <= p <= 1.0 for p in self.points):
+            raise InputError(translate("plan.tradeoff.error.points", self.language), field="points",
+                             fix=translate("plan.tradeoff.error.points_fix", self.language))
+        if not 1 <= self.workers <= 64:
+            raise InputError(f"workers must be 1 to 64, got {self.workers}", field="workers", fix="give e.g. 1 or 2")
+
+
+def input_options(options: PlanOptions) -> InputOptions:
+    """The planner-input options of a plan's (or trade-off's) user options."""
+    return InputOptions(
+        target_co2_t=options.target_co2_t,
+        export_credit=options.export_credit,
+        allow_export=options.allow_export and not options.islanded,
+        land_pv_km2=options.land_pv_km2,
+        land_wind_km2=options.land_wind_km2,
+        rooftop_km2=options.rooftop_km2,
+        grid_import_max_mw=0.0 if options.islanded else options.grid_import_max_mw,
+        grid_export_max_mw=options.grid_export_max_mw,
+        technologies=options.technologies,
+        accounting=options.accounting,
+        price_basis=options.price_basis,
+        islanded=options.islanded,
+        grid_connection_mw=options.grid_connection_mw,
+        contract_mw=options.contract_mw,
+        contract_mwh=options.contract_mwh,
+        contract_price_usd_per_mwh=options.contract_price_usd_per_mwh,
+        contract_source=options.contract_source,
+    )
 
 
 @dataclass(frozen=True)

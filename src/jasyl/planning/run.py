@@ -21,11 +21,13 @@ from jasyl.model.api import solve_inputs
 from jasyl.model.city_inputs import InputOptions
 from jasyl.model.inputs import PlanInputs
 from jasyl.model.result import PlanResult
+from jasyl.model.tradeoff import DEFAULT_REDUCTIONS, WARM_MAX_HOURS, TradeoffCurve
 from jasyl.pathway.result import Pathway
 from jasyl.planning.background import BackgroundPathway, worth_a_process
 from jasyl.planning.city_inputs import CityData, inputs_from_city, profiles_for
-from jasyl.planning.options import PlanOptions
+from jasyl.planning.options import PlanOptions, input_options
 from jasyl.planning.pathway import cached_pathway, run_pathway
+from jasyl.planning.tradeoff import curve_of_inputs
 from jasyl.progress import ProgressCallback, stage
 from jasyl.technologies import Catalogue, load_catalogue
 
@@ -43,25 +45,12 @@ class PlanOutcome:
     measures: MeasureLibrary
     macc: MaccResult
     pathway: Pathway | None
+    tradeoff: TradeoffCurve | None = None  # the report's cost-CO2 curve (options.tradeoff)
+    tradeoff_method: str = "exact"
 
     @property
     def weather_synthetic(self) -> bool:
         return self.options.weather is None
-
-
-def input_options(options: PlanOptions) -> InputOptions:
-    """The planner-input options of a plan's options (also used by sweeps, so a scenario is a plan)."""
-    return InputOptions(
-        target_co2_t=options.target_co2_t,
-        export_credit=options.export_credit,
-        allow_export=options.allow_export,
-        land_pv_km2=options.land_pv_km2,
-        land_wind_km2=options.land_wind_km2,
-        rooftop_km2=options.rooftop_km2,
-        grid_import_max_mw=options.grid_import_max_mw,
-        grid_export_max_mw=options.grid_export_max_mw,
-        technologies=options.technologies,
-    )
 
 
 #: horizons from this many hours up run the pathway beside the plan (shorter ones are quick in one process)
@@ -115,7 +104,13 @@ def run_plan(options: PlanOptions, progress: ProgressCallback | None = None, *,
         if side is not None:
             side.cancel()
         raise
-    return PlanOutcome(options, data.city, data.inventory, result, library, macc, pathway)
+    curve, curve_method = None, "exact"
+    if options.tradeoff:
+        # the report's curve: exact for short horizons, typical days for a full year (docs/planner.md)
+        curve_method = "exact" if horizon.n_hours <= WARM_MAX_HOURS else "typical_days"
+        with stage(progress, "tradeoff"):
+            curve = curve_of_inputs(horizon, DEFAULT_REDUCTIONS, accounting=options.accounting, method=curve_method)
+    return PlanOutcome(options, data.city, data.inventory, result, library, macc, pathway, curve, curve_method)
 
 
 def plan_inputs(city: Any = None, weather: Any = None, target_co2_t: float = 0.0, *,

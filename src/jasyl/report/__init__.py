@@ -21,6 +21,7 @@ from jasyl.report.context import ReportContext, ReportFigure, ReportSection
 from jasyl.report.figures import FIGURE_IDS
 from jasyl.report.labels import Labels
 from jasyl.report.outputs import OUTPUT_FILES, plan_context, write_outputs, write_plan_outputs
+from jasyl.report.tradeoff import accounting_label, tradeoff_section, write_tradeoff_outputs
 
 __all__ = [
     "build_report",
@@ -34,4 +35,7 @@ __all__ = [
     "Labels",
     "FIGURE_IDS",
     "OUTPUT_FILES",
+    "accounting_label",
+    "tradeoff_section",
+    "write_tradeoff_outputs",
 ]

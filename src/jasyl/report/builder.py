@@ -13,6 +13,7 @@ from jasyl.report.locator import osm_link
 from jasyl.report.macc import macc_report_section
 from jasyl.report.pathway import pathway_report_section
 from jasyl.report.summary import build_list, ev_shares, key_figures
+from jasyl.report.tradeoff import tradeoff_section
 
 __all__ = ["build_report", "plan_sections", "sources_list", "TEMPLATE"]
 
@@ -26,6 +27,8 @@ def plan_sections(ctx: ReportContext) -> list[ReportSection]:
         sections.append(macc_report_section(ctx.macc, ctx.measures, ctx.lang))
     if ctx.pathway is not None:
         sections.append(pathway_report_section(ctx.pathway, ctx.lang, ctx.measures))
+    if ctx.tradeoff is not None:
+        sections.append(tradeoff_section(ctx.tradeoff, ctx.labels, method=ctx.tradeoff_method))
     return sections
 
 

@@ -17,6 +17,7 @@ from jasyl.city import City
 from jasyl.inventory import Inventory
 from jasyl.measures import MeasureLibrary
 from jasyl.model.result import PlanResult
+from jasyl.model.tradeoff import TradeoffCurve
 from jasyl.pathway.result import Pathway
 from jasyl.report.labels import Labels
 
@@ -62,6 +63,8 @@ class ReportContext:
     macc: MaccResult | None = None
     measures: MeasureLibrary | None = None
     pathway: Pathway | None = None
+    tradeoff: TradeoffCurve | None = None
+    tradeoff_method: str = "exact"
 
     @property
     def lang(self) -> str:

@@ -93,6 +93,8 @@ def plan_context(outcome: PlanOutcome, generated_utc: datetime | None = None) ->
         macc=outcome.macc,
         measures=outcome.measures,
         pathway=outcome.pathway,
+        tradeoff=outcome.tradeoff,
+        tradeoff_method=outcome.tradeoff_method,
     )
 
 
@@ -108,4 +110,6 @@ def write_plan_outputs(outcome: PlanOutcome, out: str | Path, generated_utc: dat
     }
     if outcome.pathway is not None:
         extra["pathway"] = outcome.pathway.to_dict()  # the report's pathway, as `jasyl pathway --format json`
+    if outcome.tradeoff is not None:  # the report's curve, as `jasyl tradeoff --format json`
+        extra["tradeoff"] = {**outcome.tradeoff.to_dict(), "method": outcome.tradeoff_method}
     return write_outputs(ctx, Path(out) / ctx.city.slug, extra_summary=extra)

@@ -8,20 +8,24 @@ names the knee of the curve (:attr:`jasyl.model.tradeoff.TradeoffCurve.knee`) in
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from jasyl.fileio import atomic_directory
 from jasyl.model.tradeoff import TradeoffCurve
+from jasyl.planning.tradeoff import TradeoffOutcome
 from jasyl.report.context import ReportFigure, ReportSection
 from jasyl.report.labels import Labels
 from jasyl.report.sections import Column, section_html
 from jasyl.report.vegalite import chart_csv, chart_svg, with_locale
 
 __all__ = ["tradeoff_spec", "tradeoff_table", "tradeoff_summary", "tradeoff_section", "tradeoff_csv",
-           "accounting_label", "FIGURE_ID"]
+           "accounting_label", "write_tradeoff_outputs", "FIGURE_ID"]
 
 FIGURE_ID = "fig-tradeoff"
 #: capacity units drawn in the mix panel (storage energy in MWh and vehicle shares are left out)
@@ -155,3 +159,20 @@ def tradeoff_section(curve: TradeoffCurve, labels: Labels, *, method: str = "exa
                Column("marginal", t("tradeoff.table.marginal"), 0), Column("knee", "", None)]
     html = section_html(tradeoff_summary(curve, labels), columns, rows, labels.lang)
     return ReportSection(id="tradeoff", title=t("tradeoff.title"), html=html, figures=[figure])
+
+
+def write_tradeoff_outputs(outcome: TradeoffOutcome, out: str | Path) -> Path:
+    """Write ``tradeoff.json``, ``tradeoff.csv``, ``tradeoff.svg`` and ``tradeoff.vl.json`` (the Vega-Lite
+    spec the web renders) into ``out/<city slug>/`` atomically; returns that directory."""
+    labels = Labels(outcome.options.language)
+    target = Path(out) / outcome.city.slug
+    spec = tradeoff_spec(outcome.curve, labels)
+    payload = {**outcome.curve.to_dict(), "method": outcome.method}
+    with atomic_directory(target) as staging:
+        (staging / "tradeoff.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
+                                               encoding="utf-8")
+        (staging / "tradeoff.csv").write_text(tradeoff_csv(outcome.curve), encoding="utf-8")
+        (staging / "tradeoff.vl.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        (staging / "tradeoff.svg").write_text(chart_svg(spec, FIGURE_ID, title=labels.t("tradeoff.chart.title")),
+                                              encoding="utf-8")
+    return target
