@@ -14,7 +14,6 @@ from jasyl.city import VEHICLE_CLASSES
 from jasyl.i18n import catalogue
 from jasyl.inventory import GPC_REFERENCES
 from jasyl.report import Labels
-from jasyl.report.locator import _COUNTRY_LABELS
 from jasyl.technologies import load_catalogue
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "jasyl"
@@ -94,7 +93,7 @@ def _dynamic_keys() -> set[str]:
     sectors |= {"electricity", "district_heat", "individual_heat", "industry_heat", "transport", "heat",
                 "heat_district", "heat_individual", "heat_industry"}
     keys = {f"tech.{t}" for t in techs} | {f"sector.{s}" for s in sectors}
-    keys |= {f"vehicle.{v}" for v in VEHICLE_CLASSES} | {f"country.{c}" for c in _COUNTRY_LABELS}
+    keys |= {f"vehicle.{v}" for v in VEHICLE_CLASSES}
     keys |= {f"tech.suffix.{s}" for s in ("energy", "power", "charge", "discharge")}
     keys |= {f"cli.stage.{s}" for s in ("inventory", "profiles", "optimise", "report", "done")}
     keys |= {f"fig.dispatch.{s}" for s in ("winter", "summer", "not_in_horizon_winter", "not_in_horizon_summer")}

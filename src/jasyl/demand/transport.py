@@ -1,7 +1,8 @@
 """Electricity the road fleet would draw if fully electric, with charging patterns.
 
 For each fleet row of ``final_energy``: electricity = vehicle-km x the class's consumption in
-:data:`EV_KWH_PER_KM` (ESTIMATES for current EVs, at the plug, incl. charging losses); when a row has
+:data:`EV_KWH_PER_KM`, read from the technology catalogue (``technologies.yaml``, ``vehicles.<class>.
+ev_kwh_per_km``: the one source of truth the planner uses as well); when a row has
 no vehicle-km, fuel energy x :data:`EV_PER_FUEL_ENERGY` (an electric drive needs about 30 % of the
 final energy of a combustion engine). Rows already on electricity keep their energy. Hourly:
 charging shapes ``ev_car`` (cars, taxis, motorcycles), ``ev_bus`` (buses, minibuses), ``ev_truck``
@@ -15,17 +16,13 @@ import numpy as np
 import pandas as pd
 
 from jasyl.demand.shapes import hourly_weights
+from jasyl.technologies import load_catalogue
 
 __all__ = ["EV_KWH_PER_KM", "EV_PER_FUEL_ENERGY", "CHARGING_GROUP", "ev_annual_mwh", "ev_weights"]
 
+#: kWh per km at the plug by vehicle class: the technology catalogue's (one source of truth)
 EV_KWH_PER_KM: dict[str, float] = {
-    "passenger_car": 0.19,
-    "taxi": 0.19,
-    "motorcycle": 0.06,
-    "minibus": 0.40,
-    "bus": 1.30,
-    "light_truck": 0.32,
-    "heavy_truck": 1.40,
+    name: v.ev_kwh_per_km for name, v in load_catalogue().vehicles.items() if name != "default"
 }
 EV_PER_FUEL_ENERGY = 0.30
 CHARGING_GROUP: dict[str, str] = {

@@ -1,7 +1,10 @@
-"""Offline locator map: the city on a map of Kazakhstan and its neighbours, drawn from bundled data.
+"""Offline locator map: the city in its own country and region, drawn from bundled data.
 
-Country outlines are Natural Earth 1:110m (public domain) clipped to Central Asia; city points are a
-small bundled table (``data/geo/cities.csv``). Nothing is downloaded: the map is an inline SVG.
+Country outlines are Natural Earth 1:110m (public domain, every country; ``data/geo/world_countries.geojson``);
+city points are a small bundled table of Central Asian cities (``data/geo/cities.csv``). The overview
+frames the city's own country - the part of it the city is on, between 8 and 60 degrees of longitude
+wide, the city always inside (:func:`overview_extent`) - with the neighbours' names from CLDR (Babel) in
+the report's language. Nothing is downloaded: the map is an inline SVG.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+from babel import Locale
 from matplotlib.axes import Axes
 from matplotlib.patches import Polygon
 from matplotlib.ticker import MaxNLocator
@@ -22,24 +27,10 @@ from jasyl.report.context import ReportContext, ReportFigure
 from jasyl.report.labels import Labels
 from jasyl.report.svg import new_figure, to_svg
 
-__all__ = ["GeoCity", "bundled_cities", "country_outlines", "locator_figure", "scale_bar_km", "osm_link"]
+__all__ = ["GeoCity", "bundled_cities", "country_outlines", "locator_figure", "scale_bar_km", "osm_link",
+           "home_country", "overview_extent"]
 
 KM_PER_DEG_LAT = 111.32
-HOME_COUNTRY = "KAZ"
-#: where to write each country's name on the overview map (lon, lat)
-_COUNTRY_LABELS: dict[str, tuple[float, float]] = {
-    "KAZ": (61.5, 47.6),
-    "UZB": (63.0, 41.6),
-    "KGZ": (74.6, 41.4),
-    "TJK": (71.0, 38.7),
-    "TKM": (58.5, 39.3),
-    "CHN": (85.5, 40.0),
-    "RUS": (62.0, 55.0),
-    "MNG": (90.0, 47.5),
-    "AFG": (66.0, 35.5),
-}
-
-
 @dataclass(frozen=True)
 class GeoCity:
     id: str
@@ -75,7 +66,7 @@ def bundled_cities() -> tuple[GeoCity, ...]:
 @cache
 def country_outlines() -> dict[str, Any]:
     """The bundled GeoJSON FeatureCollection of country outlines."""
-    text = resources.files("jasyl").joinpath("data/geo/central_asia_countries.geojson").read_text(encoding="utf-8")
+    text = resources.files("jasyl").joinpath("data/geo/world_countries.geojson").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
@@ -86,6 +77,65 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     if geometry["type"] == "MultiPolygon":
         return [poly[0] for poly in geometry["coordinates"]]
     return []
+
+
+def _inside(ring: list[list[float]], lon: float, lat: float) -> bool:
+    """Ray casting: is (lon, lat) inside the ring?"""
+    xy = np.asarray(ring, dtype=float)
+    x, y = xy[:, 0], xy[:, 1]
+    x2, y2 = np.roll(x, -1), np.roll(y, -1)
+    crosses = ((y > lat) != (y2 > lat)) & (lon < (x2 - x) * (lat - y) / np.where(y2 != y, y2 - y, 1e-12) + x)
+    return bool(np.count_nonzero(crosses) % 2)
+
+
+def _distance(ring: list[list[float]], lon: float, lat: float) -> float:
+    """Distance (degrees, longitude scaled by cos(lat)) from the point to the ring's nearest vertex."""
+    xy = np.asarray(ring, dtype=float)
+    dx = (xy[:, 0] - lon) * math.cos(math.radians(lat))
+    return float(np.min(np.hypot(dx, xy[:, 1] - lat)))
+
+
+def home_country(latitude: float, longitude: float, country: str | None = None) -> tuple[dict[str, Any],
+                                                                                          list[list[float]]]:
+    """(properties, outer ring of the part the city is on) of the city's country: the country whose
+    ISO alpha-2 code is ``country``, else the one containing the point, else the nearest."""
+    features = country_outlines()["features"]
+    code = (country or "").upper()
+    chosen = [f for f in features if code and f["properties"].get("iso_a2", "").upper() == code]
+    if not chosen:
+        chosen = [f for f in features if any(_inside(r, longitude, latitude) for r in _rings(f["geometry"]))]
+    if not chosen:
+        chosen = [min(features, key=lambda f: min(_distance(r, longitude, latitude) for r in _rings(f["geometry"])))]
+    feature = chosen[0]
+    rings = _rings(feature["geometry"])
+    inside = [r for r in rings if _inside(r, longitude, latitude)]
+    part = inside[0] if inside else min(rings, key=lambda r: _distance(r, longitude, latitude))
+    return feature["properties"], part
+
+
+def overview_extent(latitude: float, longitude: float, country: str | None = None) -> tuple[float, float, float,
+                                                                                            float]:
+    """(lon0, lon1, lat0, lat1) of the overview: the city's part of its country with a 12 % margin, at least
+    12 x 8 degrees and at most 60 x 35, the city at least a tenth of the width from each edge."""
+    _props, part = home_country(latitude, longitude, country)
+    xy = np.asarray(part, dtype=float)
+    x0, x1 = min(float(xy[:, 0].min()), longitude), max(float(xy[:, 0].max()), longitude)
+    y0, y1 = min(float(xy[:, 1].min()), latitude), max(float(xy[:, 1].max()), latitude)
+    w = min(max((x1 - x0) * 1.24, 12.0), 60.0)
+    h = min(max((y1 - y0) * 1.24, 8.0), 35.0)
+    cx = min(max((x0 + x1) / 2, longitude - 0.4 * w), longitude + 0.4 * w)
+    cy = min(max((y0 + y1) / 2, latitude - 0.4 * h), latitude + 0.4 * h)
+    lat0, lat1 = max(cy - h / 2, -89.0), min(cy + h / 2, 89.0)
+    return cx - w / 2, cx + w / 2, lat0, lat1
+
+
+def _country_name(props: dict[str, Any], lang: str) -> str:
+    code = props.get("iso_a2", "")
+    if code:
+        name = Locale.parse(lang).territories.get(code)
+        if name:
+            return str(name)
+    return str(props.get("name", ""))
 
 
 def scale_bar_km(span_deg_lon: float, latitude: float) -> float:
@@ -107,20 +157,29 @@ def osm_link(latitude: float, longitude: float, zoom: int = 11) -> str:
 def _draw(ax: Axes, ctx: ReportContext, extent: tuple[float, float, float, float], *, detail: bool) -> None:
     lab: Labels = ctx.labels
     lon0, lon1, lat0, lat1 = extent
+    here_lat, here_lon = ctx.city.location.latitude, ctx.city.location.longitude
+    home_props, _part = home_country(here_lat, here_lon, ctx.city.country)
+    home_iso = home_props.get("iso_a3", "")
     for feature in country_outlines()["features"]:
         iso = feature["properties"]["iso_a3"]
-        home = iso == HOME_COUNTRY
-        for ring in _rings(feature["geometry"]):
+        home = iso == home_iso
+        rings = _rings(feature["geometry"])
+        for ring in rings:
             ax.add_patch(
                 Polygon(ring, closed=True, facecolor="#e3f1e0" if home else "#f2f2f2",
                         edgecolor="#6b8f63" if home else "#aaaaaa", linewidth=1.0 if home else 0.6, zorder=1)
             )
-        if not detail and iso in _COUNTRY_LABELS:
-            x, y = _COUNTRY_LABELS[iso]
-            if lon0 < x < lon1 and lat0 < y < lat1:
-                ax.text(x, y, lab.t(f"country.{iso}"), ha="center", va="center", fontsize=11 if home else 8.5,
-                        color="#4a6b43" if home else "#888888", style="italic", zorder=2)
-    here_lat, here_lon = ctx.city.location.latitude, ctx.city.location.longitude
+        if not detail and rings:
+            big = max(rings, key=len)
+            x, y = float(np.mean([p[0] for p in big])), float(np.mean([p[1] for p in big]))
+            inner = (lon0 + 0.08 * (lon1 - lon0) < x < lon1 - 0.08 * (lon1 - lon0)
+                     and lat0 + 0.08 * (lat1 - lat0) < y < lat1 - 0.08 * (lat1 - lat0))
+            near_star = abs(x - here_lon) < 0.08 * (lon1 - lon0) and abs(y - here_lat) < 0.08 * (lat1 - lat0)
+            if inner and not near_star:
+                name = _country_name(feature["properties"], lab.lang)
+                ax.text(x, y, name.upper() if home else name, ha="center", va="center",
+                        fontsize=11 if home else 8.5, color="#4a6b43" if home else "#888888", style="italic",
+                        zorder=2, clip_on=True)
     for city in bundled_cities():
         if not (lon0 <= city.longitude <= lon1 and lat0 <= city.latitude <= lat1):
             continue
@@ -128,7 +187,7 @@ def _draw(ax: Axes, ctx: ReportContext, extent: tuple[float, float, float, float
             continue  # the planned city itself is drawn below
         if not detail and not city.overview:
             continue
-        if not detail and city.country != HOME_COUNTRY and not city.capital:
+        if not detail and city.country != home_iso and not city.capital:
             continue
         if not detail and abs(city.latitude - here_lat) < 1.2 and abs(city.longitude - here_lon) < 1.6:
             continue  # shown in the close-up; would crowd the star here
@@ -148,8 +207,10 @@ def _draw(ax: Axes, ctx: ReportContext, extent: tuple[float, float, float, float
     ax.set_ylim(lat0, lat1)
     ax.set_aspect(1.0 / math.cos(math.radians((lat0 + lat1) / 2)))
     ax.set_facecolor("#eaf2fb")
-    ax.xaxis.set_major_formatter(lambda x, _p: f"{lab.num(x, 1 if detail else 0)}{lab.t('unit.deg_e')}")
-    ax.yaxis.set_major_formatter(lambda y, _p: f"{lab.num(y, 1 if detail else 0)}{lab.t('unit.deg_n')}")
+    ax.xaxis.set_major_formatter(lambda x, _p: f"{lab.num(abs(x), 1 if detail else 0)}"
+                                 f"{lab.t('unit.deg_e' if x >= 0 else 'unit.deg_w')}")
+    ax.yaxis.set_major_formatter(lambda y, _p: f"{lab.num(abs(y), 1 if detail else 0)}"
+                                 f"{lab.t('unit.deg_n' if y >= 0 else 'unit.deg_s')}")
     ax.xaxis.set_major_locator(MaxNLocator(4 if detail else 7))
     ax.yaxis.set_major_locator(MaxNLocator(5 if detail else 7))
     ax.tick_params(labelsize=7.5)
@@ -169,7 +230,7 @@ def locator_figure(ctx: ReportContext) -> ReportFigure:
     lab = ctx.labels
     lat, lon = ctx.city.location.latitude, ctx.city.location.longitude
     fig, axes = new_figure(10.0, 4.6, ncols=2, gridspec_kw={"width_ratios": [1.45, 1]})
-    overview = (min(46.0, lon - 10), max(88.0, lon + 10), min(36.0, lat - 6), max(56.0, lat + 6))
+    overview = overview_extent(lat, lon, ctx.city.country)
     close = (lon - 1.9, lon + 1.9, lat - 1.25, lat + 1.25)
     _draw(axes[0], ctx, overview, detail=False)
     _draw(axes[1], ctx, close, detail=True)
