@@ -97,3 +97,15 @@ def test_two_workers_and_interior_point_give_the_same_curve(curve_and_inputs) ->
             assert b.total_annual_cost_usd == pytest.approx(a.total_annual_cost_usd, rel=1e-6)
         # at a kink of the curve any value between the neighbouring slopes is a valid shadow price
         assert all(bracket_check(other, rel=0.05))
+
+
+def test_annual_net_at_zero_is_never_dearer_than_hourly(synthetic_year) -> None:
+    sup, dem, temp, fe = synthetic_year
+    costs = {}
+    for rule in ("hourly", "annual-net"):
+        inp = inputs_from_profiles(sup, dem, temp, fe, options=InputOptions(accounting=rule),
+                                   city="synthetic").subset(120, 192)
+        curve = tradeoff_curve(inp, (0.9, 1.0), accounting=rule)
+        costs[rule] = curve.points[-1].total_annual_cost_usd
+        assert curve.points[-1].co2_t <= 1e-6 * curve.co2_today_t + 1e-6
+    assert costs["annual-net"] <= costs["hourly"] * (1 + 1e-9)
