@@ -81,6 +81,10 @@ def to_pypsa_network(inp: PlanInputs) -> Any:
     if inp.export_max_mw > 0:
         n.add("Generator", "grid_export", bus=ELEC, carrier="grid_export", p_nom=_finite(inp.export_max_mw),
               p_min_pu=-1.0, p_max_pu=0.0, marginal_cost=inp.export_price)
+    for k in inp.contracts:  # zero-CO2 contracted supply (ppa rule); annual volume in _extra_functionality
+        shape = np.ones(len(snapshots)) if k.shape is None else np.asarray(k.shape, dtype=float)
+        n.add("Generator", f"contract_{k.name}", bus=ELEC, carrier="renewable", p_nom=_finite(k.firm_mw),
+              p_max_pu=s(np.clip(shape, 0.0, 1.0)), marginal_cost=k.price_usd_per_mwh)
 
     for st in inp.storages:
         sb = f"{st.name}_store"
@@ -100,7 +104,8 @@ def to_pypsa_network(inp: PlanInputs) -> Any:
         eff = np.asarray(c.efficiency, dtype=float)
         n.add("Link", c.name, bus0=ELEC, bus1=c.bus, carrier="converter", p_nom_extendable=True,
               p_nom_max=c.max_mw if np.isfinite(c.max_mw) else np.inf, capital_cost=c.capital_cost,
-              efficiency=s(eff), p_max_pu=s(1.0 / eff), marginal_cost=s(c.marginal_cost * eff))
+              efficiency=s(eff), marginal_cost=s(c.marginal_cost * eff),
+              p_max_pu=s((1.0 if c.availability is None else np.clip(c.availability, 0.0, 1.0)) / eff))
 
     for f in inp.fossil:
         n.add("Generator", f"fossil_{f.name}", bus=f.bus, carrier=f"fossil_{f.name}",
@@ -131,6 +136,29 @@ def _extra_functionality(inp: PlanInputs) -> Callable[[Any, Any], None]:
     def extra(n: Any, snapshots: Any) -> None:
         m = n.model
         link_p_nom = m["Link-p_nom"]
+        link_p = m["Link-p"]
+        store_e_nom = m["Store-e_nom"]
+        for st in inp.storages:  # charge/discharge at most energy / E-P hours (pit storage)
+            if st.energy_to_power_h:
+                for suffix in ("charger", "discharger"):
+                    m.add_constraints(st.energy_to_power_h * link_p.loc[:, f"{st.name}_{suffix}"]
+                                      - store_e_nom.loc[st.name] <= 0, name=f"{st.name}_{suffix}_rate")
+        gen_p = m["Generator-p"]
+        for k in inp.contracts:
+            if np.isfinite(k.annual_mwh):
+                m.add_constraints(gen_p.loc[:, f"contract_{k.name}"].sum() <= k.annual_mwh * inp.year_fraction,
+                                  name=f"contract_energy_{k.name}")
+        conn = inp.connection
+        if conn is not None and np.isfinite(conn.existing_mw):  # the connection and its reinforcement
+            r = m.add_variables(lower=0.0, name="reinforce_grid")
+            m.objective = m.objective + conn.reinforcement_cost * r
+            flow_in = gen_p.loc[:, "grid_import"]
+            for k in inp.contracts:
+                flow_in = flow_in + gen_p.loc[:, f"contract_{k.name}"]
+            m.add_constraints(flow_in - r <= conn.existing_mw, name="connection_import")
+            if inp.export_max_mw > 0:
+                m.add_constraints(-1.0 * gen_p.loc[:, "grid_export"] - r <= conn.existing_mw,
+                                  name="connection_export")
         for st in inp.storages:
             if st.power_cost > 0:
                 lhs = link_p_nom.loc[f"{st.name}_charger"] - link_p_nom.loc[f"{st.name}_discharger"]
