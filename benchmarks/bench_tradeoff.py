@@ -30,24 +30,23 @@ POINTS = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 
 
 def _inputs(hours: int | None, accounting: str) -> Any:
-    from jasyl.planning.city_inputs import plan_inputs
-    from jasyl.planning.options import PlanOptions
+    from jasyl.planning import plan_inputs
 
-    inp = plan_inputs(options=PlanOptions(accounting=accounting))
+    inp = plan_inputs(accounting=accounting)
     return inp.subset(0, hours) if hours else inp
 
 
-def _worker_curve(hours: int | None, accounting: str) -> dict[str, Any]:
+def _worker_curve(hours: int | None, accounting: str, workers: int) -> dict[str, Any]:
     from jasyl.model.tradeoff import tradeoff_curve
 
     inp = _inputs(hours, accounting)
     start = time.perf_counter()
-    curve = tradeoff_curve(inp, POINTS, accounting=accounting, keep_results=False)
+    curve = tradeoff_curve(inp, POINTS, accounting=accounting, keep_results=False, workers=workers)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "objectives": [p.total_annual_cost_usd * inp.year_fraction for p in curve.points],
             "marginal": [p.marginal_cost_per_t_usd for p in curve.points],
             "solve_seconds": [p.seconds for p in curve.points], "solvers": [p.solver for p in curve.points],
-            "build_seconds": curve.build_seconds}
+            "build_seconds": curve.build_seconds, "strategy": curve.strategy, "workers": curve.workers}
 
 
 def _worker_point(hours: int | None, accounting: str, reduction: float) -> dict[str, Any]:
@@ -76,17 +75,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--hours", type=int, default=None, help="first N hours only (default: the full year)")
     ap.add_argument("--accounting", default="hourly", choices=["hourly", "annual-net", "ppa"])
+    ap.add_argument("--workers", type=int, default=1, help="threads of the curve (default 1, like the "
+                    "independent solves)")
     ap.add_argument("--worker", choices=["curve", "point"], help=argparse.SUPPRESS)
     ap.add_argument("--reduction", type=float, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     common = ["--accounting", args.accounting] + (["--hours", str(args.hours)] if args.hours else [])
     if args.worker == "curve":
-        print(json.dumps(_worker_curve(args.hours, args.accounting)))
+        print(json.dumps(_worker_curve(args.hours, args.accounting, args.workers)))
         return 0
     if args.worker == "point":
         print(json.dumps(_worker_point(args.hours, args.accounting, float(args.reduction))))
         return 0
-    curve = _run(["--worker", "curve", *common])
+    curve = _run(["--worker", "curve", "--workers", str(args.workers), *common])
     points = [_run(["--worker", "point", "--reduction", str(r), *common]) for r in POINTS]
     independent = sum(p["seconds"] for p in points)
     diffs = [abs(a - p["objective"]) / max(abs(p["objective"]), 1e-9)
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         "ratio": curve["seconds"] / independent if independent > 0 else None,
         "max_objective_rel_diff": max(diffs),
         "curve_build_seconds": curve["build_seconds"], "curve_solve_seconds": curve["solve_seconds"],
-        "curve_solvers": curve["solvers"], "independent_point_seconds": [p["seconds"] for p in points],
+        "curve_solvers": curve["solvers"], "curve_strategy": curve["strategy"], "curve_workers": curve["workers"],
+        "independent_point_seconds": [p["seconds"] for p in points],
         "objective_rel_diff": diffs, "marginal_cost_per_t_usd": curve["marginal"],
         "load_average_1min": os.getloadavg()[0],
     }
