@@ -59,9 +59,9 @@ def aggregate_inputs(inp: PlanInputs, n_days: int, *, hours_per_period: int = 24
     for c in inp.converters:  # cold-weather derating (issue 11)
         if c.availability is not None:
             cols[f"a:{c.name}"] = np.asarray(c.availability, dtype=float)
-    for k in inp.contracts:
-        if k.shape is not None:
-            cols[f"k:{k.name}"] = np.asarray(k.shape, dtype=float)
+    for contract in inp.contracts:
+        if contract.shape is not None:
+            cols[f"k:{contract.name}"] = np.asarray(contract.shape, dtype=float)
     full = pd.DataFrame(cols)
     free_days = [d for d in range(n_orig) if d not in set(pinned)]
     if len(free_days) <= n_days:
@@ -103,8 +103,8 @@ def aggregate_inputs(inp: PlanInputs, n_days: int, *, hours_per_period: int = 24
         converters=[replace(c, efficiency=np.maximum(series(f"c:{c.name}"), 1e-3),
                             availability=None if c.availability is None
                             else np.clip(series(f"a:{c.name}"), 0.0, 1.0)) for c in inp.converters],
-        contracts=[replace(k, shape=None if k.shape is None else np.clip(series(f"k:{k.name}"), 0.0, None))
-                   for k in inp.contracts],
+        contracts=[replace(ct, shape=None if ct.shape is None else np.clip(series(f"k:{ct.name}"), 0.0, None))
+                   for ct in inp.contracts],
         vehicles=[replace(v, ev_profile=np.maximum(series(f"v:{v.name}"), 0.0)) for v in inp.vehicles],
     )
     return agg_inp, Aggregation(hours_per_period, k, weight, order)
