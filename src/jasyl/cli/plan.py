@@ -76,6 +76,13 @@ def plan_command(
     pathway: Annotated[bool, typer.Option("--pathway/--no-pathway", help="Add the year-by-year pathway (the "
                                           "default of 'jasyl pathway' for the same city and weather; cached).")]
     = True,
+    accounting: Annotated[str, typer.Option("--accounting", help="How CO2 is counted: hourly (default, every "
+                                            "hour, location-based), annual-net or ppa (see jasyl tradeoff).")]
+    = "hourly",
+    tradeoff: Annotated[bool, typer.Option("--tradeoff/--no-tradeoff", help="Add the cost-CO2 trade-off curve "
+                                           "(typical days for a full year).")] = True,
+    islanded: Annotated[bool, typer.Option("--islanded", help="No grid connection; batteries hold an operating "
+                                           "reserve.")] = False,
 ) -> None:
     """The main job: inventory, hourly profiles, least-cost zero-carbon plan and a report (kk/ru/en)."""
     labels = Labels(lang.value)
@@ -89,6 +96,9 @@ def plan_command(
             language=lang.value,  # type: ignore[arg-type]
             measures=None if measures is None else str(measures),
             pathway=pathway,
+            accounting=accounting,  # type: ignore[arg-type]
+            tradeoff=tradeoff,
+            islanded=islanded,
         )
         with RichProgress(labels) as progress, stdout_to_stderr():
             outcome = run_plan(options, progress)
