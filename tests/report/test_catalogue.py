@@ -21,9 +21,12 @@ LANGS = ("en", "ru", "kk")
 
 
 def _catalogue(lang: str) -> dict[str, str]:
-    text = resources.files("jasyl.i18n").joinpath(f"plan.{lang}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    return {str(k): str(v) for k, v in data.items()}
+    """The plan report's messages: ``plan.<lang>.yaml`` and ``tradeoff.<lang>.yaml`` (its trade-off section)."""
+    out: dict[str, str] = {}
+    for domain in ("plan", "tradeoff"):
+        text = resources.files("jasyl.i18n").joinpath(f"{domain}.{lang}.yaml").read_text(encoding="utf-8")
+        out.update({str(k): str(v) for k, v in yaml.safe_load(text).items()})
+    return out
 
 
 def _placeholders(text: str) -> set[str]:
