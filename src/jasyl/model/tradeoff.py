@@ -34,6 +34,8 @@ __all__ = ["DEFAULT_REDUCTIONS", "TradeoffPoint", "TradeoffCurve", "tradeoff_cur
            "bracket_check", "co2_today_t"]
 
 DEFAULT_REDUCTIONS: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
+#: step of the last-tonne finite difference, share of today's CO2
+LAST_TONNE_STEP = 1e-3
 #: ``strategy="auto"`` warm-starts the dual simplex up to this many hours and uses interior point beyond
 WARM_MAX_HOURS = 2500
 
@@ -56,6 +58,10 @@ class TradeoffPoint:
     iterations: int
     solver: str
     result: PlanResult | None = field(default=None, repr=False)
+    #: cost of the last tonne from a looser cap: (C(cap) - C(cap + d)) / d, d = 0.1 % of today's CO2.
+    #: At a kink (e.g. the zero cap, where no tighter cap is feasible) the shadow price may be any value
+    #: above it; this is the figure to quote as "what the last tonne costs".
+    last_tonne_cost_per_t_usd: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +72,7 @@ class TradeoffPoint:
             "marginal_cost_per_t_usd": _num(self.marginal_cost_per_t_usd),
             "capacities": {k: _num(v) for k, v in self.capacities.items()},
             "capacity_units": dict(self.capacity_units),
+            "last_tonne_cost_per_t_usd": _num(self.last_tonne_cost_per_t_usd),
             "seconds": _num(self.seconds),
             "solver": self.solver,
         }
@@ -202,11 +209,20 @@ def tradeoff_curve(
     solved: dict[int, Any] = {}
     done = [0]
 
+    delta = LAST_TONNE_STEP * today * yf
+    last_tonne: dict[int, float] = {}
+
     def run_chain(k: int) -> None:
         for i in chains[k]:
             if progress is not None:
                 progress(done[0], len(red), red[i])
-            solved[i] = resolvers[k].solve((1.0 - red[i]) * today * yf)
+            cap = (1.0 - red[i]) * today * yf
+            solved[i] = resolvers[k].solve(cap)
+            # the last tonne's cost from a slightly looser cap (a cheap warm step; with interior point
+            # only at the tightest point, where the shadow price is least telling)
+            if strategy == "warm" or i == len(red) - 1:
+                looser = resolvers[k].solve(cap + delta)
+                last_tonne[i] = (solved[i].solution.objective - looser.solution.objective) / delta
             done[0] += 1
 
     if n_workers == 1:
@@ -226,6 +242,7 @@ def tradeoff_curve(
             average_cost_per_t_usd=res.cost_per_t_avoided_usd, marginal_cost_per_t_usd=cs.co2_dual_usd_per_t,
             capacities=dict(res.capacities), capacity_units=dict(res.capacity_units), seconds=cs.seconds,
             iterations=cs.iterations, solver=cs.solver, result=res if keep_results else None,
+            last_tonne_cost_per_t_usd=last_tonne.get(i, float("nan")),
         ))
     return TradeoffCurve(
         city=inp.city, accounting=accounting, co2_today_t=today,

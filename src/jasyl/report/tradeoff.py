@@ -119,7 +119,9 @@ def tradeoff_summary(curve: TradeoffCurve, labels: Labels) -> list[str]:
                        knee_cost=num(knee.total_annual_cost_usd / 1e6, 1),
                        knee_avg=num(knee.average_cost_per_t_usd) if math.isfinite(knee.average_cost_per_t_usd) else "—",
                        step_cost=num(step / 1e6, 1), step_per_t=num(step / d_co2) if d_co2 > 0 else "—",
-                       last_marginal=num(last.marginal_cost_per_t_usd)))
+                       last_marginal=num(last.last_tonne_cost_per_t_usd
+                                         if math.isfinite(last.last_tonne_cost_per_t_usd)
+                                         else last.marginal_cost_per_t_usd)))
     elif len(pts) >= 2:
         texts.append(t("tradeoff.no_knee", first=_pct(labels, pts[0].reduction), last=_pct(labels, pts[-1].reduction),
                        first_cost=num(pts[0].total_annual_cost_usd / 1e6, 1),
