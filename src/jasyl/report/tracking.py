@@ -11,13 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import altair as alt
+import pandas as pd
+
 from jasyl.fileio import write_text_atomic
 from jasyl.i18n import format_number, translate
+from jasyl.report.chart_base import empty_chart, finish
 from jasyl.report.html import render
 from jasyl.report.svg import new_figure, to_svg
+from jasyl.report.vegalite import Chart, records
 from jasyl.tracking.compare import EMISSION_SECTORS, INDICATOR_BY_NAME
 
-__all__ = ["render_track_report", "write_track_report", "verdicts", "FIGURE_IDS"]
+__all__ = ["render_track_report", "write_track_report", "verdicts", "FIGURE_IDS", "progress_chart",
+           "PROGRESS_GROUPS"]
 
 FIGURE_IDS = ("fig-track-emissions", "fig-track-capacity", "fig-track-vehicles", "fig-track-monthly",
               "fig-track-replan")
@@ -153,3 +159,50 @@ def render_track_report(data: dict[str, Any], lang: str) -> str:
 def write_track_report(data: dict[str, Any], out: str | Path, lang: str) -> Path:
     """Write ``report.html`` (self-contained) into ``out`` atomically; returns its path."""
     return write_text_atomic(Path(out) / "report.html", render_track_report(data, lang))
+
+
+# ------------------------------------------------------------------------------------------ web charts
+
+PROGRESS_GROUPS: dict[str, tuple[str, ...]] = {
+    "emissions": ("energy_co2e_t", *(f"co2e_{s}_t" for s in EMISSION_SECTORS)),
+    "capacity": _CAPACITY + ("battery_mw",),
+    "vehicles": tuple(n for n in INDICATOR_BY_NAME if n.startswith("ev_")),
+}
+
+
+def progress_chart(status: dict[str, Any], planned: dict[str, Any], group: str, lang: str) -> Chart:
+    """Vega-Lite chart of one indicator group: planned (line, every plan year) and actual (points)."""
+    if group not in PROGRESS_GROUPS:
+        raise KeyError(group)
+    title = translate(f"track.chart.{group}", lang)
+    present = {r["name"] for r in status.get("indicators", [])}
+    names = [n for n in PROGRESS_GROUPS[group] if n in present]
+    rows: list[dict[str, Any]] = []
+    scale = 1000.0 if group == "emissions" else 1.0
+    for name in names:
+        label = translate(f"track.ind.{name}", lang)
+        for year, value in sorted((int(y), float(v)) for y, v in planned.get(name, {}).items()):
+            rows.append({"indicator": label, "year": year, "kind": translate("track.chart.planned", lang),
+                         "value": value / scale, "unit": INDICATOR_BY_NAME[name].unit})
+        for r in status["indicators"]:
+            if r["name"] == name and r["actual"] is not None:
+                rows.append({"indicator": label, "year": int(r["year"]), "kind": translate("track.chart.actual", lang),
+                             "value": float(r["actual"]) / scale, "unit": INDICATOR_BY_NAME[name].unit})
+    data = pd.DataFrame(rows, columns=["indicator", "year", "kind", "value", "unit"])
+    if data.empty:
+        return empty_chart(f"chart-progress-{group}", title, lang, translate("track.summary.nothing", lang),
+                           list(data.columns))
+    src = alt.Data(values=records(data))
+    y_title = translate("track.chart.kt", lang) if group == "emissions" else translate("track.col.actual", lang)
+    base = alt.Chart(src).encode(x=alt.X("year:O", title=translate("track.chart.year", lang)),
+                                 y=alt.Y("value:Q", title=y_title),
+                                 tooltip=["indicator:N", "year:O", "kind:N", alt.Tooltip("value:Q", format=",.1f"),
+                                          "unit:N"])
+    line = base.transform_filter(alt.datum.kind == translate("track.chart.planned", lang)).mark_line(
+        color="#4e79a7")
+    points = base.transform_filter(alt.datum.kind == translate("track.chart.actual", lang)).mark_point(
+        color="#e15759", filled=True, size=70)
+    chart = alt.layer(line, points).properties(width=260, height=150).facet(
+        facet=alt.Facet("indicator:N", title=None), columns=2).resolve_scale(y="independent").properties(
+        title=title)
+    return finish(chart, f"chart-progress-{group}", title, data, lang)

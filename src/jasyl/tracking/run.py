@@ -248,11 +248,21 @@ def _settings(db: Engine) -> dict[str, str]:
 
 
 def track_status(db: Engine, options: TrackOptions, progress: ProgressCallback | None = None, *,
-                 today: date | None = None, data: CityData | None = None) -> dict[str, Any]:
-    """Planned against actual for every indicator and year (see the module docstring)."""
+                 today: date | None = None, data: CityData | None = None, adopt: bool = True) -> dict[str, Any]:
+    """Planned against actual for every indicator and year (see the module docstring).
+
+    With ``adopt`` False (the web: no slow work in a request) a city without an adopted plan gets
+    ``{"city", "pathway_engine": None, "indicators": [], "plan": None, ...}``.
+    """
     today = today or date.today()
     with stage(progress, "track"):
         data = data if data is not None else CityData.load(options.city)
+        if not adopt and active_plan(db, data.city.slug) is None:
+            rows = load_actuals(db, data.city.slug)
+            return {"city": data.city.name, "pathway_engine": None, "indicators": [], "plan": None,
+                    "tolerance_pct": None, "inventory": {}, "counts": _counts([]), "today": today.isoformat(),
+                    "actuals": {"rows": len(rows), "years": sorted({r.year for r in rows}),
+                                "demo": demo_present(db, data.city.slug)}}
         plan = ensure_plan(db, options, progress, data=data)
         settings = _settings(db)
         tolerance = options.tolerance_pct if options.tolerance_pct is not None else float(
