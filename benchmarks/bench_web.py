@@ -13,7 +13,8 @@ What it does, and it stops by itself:
 2. starts ``jasyl serve`` (uvicorn, ``--workers`` processes) on a free 127.0.0.1 port against it;
 3. discovers the public pages (every GET route open to anonymous visitors whose only path parameter
    is ``{city}``) and the status API (``/api/v1/health``, ``/api/v1/status``,
-   ``/api/v1/monitoring/status``), requests each once (warm-up, not counted);
+   ``/api/v1/monitoring/status``), requests each in kk, ru and en four times at once (warm-up, not
+   counted: every worker computes its caches; the time it took is reported in ``problems``);
 4. runs ``--users`` simulated visitors for ``--seconds``: each loops "pick a URL at random, GET it,
    wait a think time drawn uniformly from ``--think-ms`` (default 200-800 ms)"; a request counts as an
    error if it fails or answers anything but 200 (redirects are not followed);
@@ -187,8 +188,9 @@ async def run_load(base: str, urls: list[str], users: int, seconds: float, think
         # warm-up, not counted: every URL a few times at once so that each worker has computed its caches
         # (the monitoring status over 1 M rows takes tens of seconds; the server starts it at start-up)
         warm_start = time.perf_counter()
-        await asyncio.gather(*(client.get(url, headers={"Accept-Language": "kk"}, timeout=900.0)
-                               for url in urls for _ in range(4)))
+        # pages are cached per language: each URL in kk, ru and en, twice per worker
+        await asyncio.gather(*(client.get(url, headers={"Accept-Language": lang}, timeout=1800.0)
+                               for url in urls for lang in ("kk", "ru", "en") for _ in range(4)))
         problems.append(f"warm-up took {time.perf_counter() - warm_start:.0f} s (not counted)")
         if on_start is not None:
             on_start()
