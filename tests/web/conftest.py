@@ -28,7 +28,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jasyl.monitoring.setup import init_monitoring
+from jasyl.planning.jobs import JobManager
+from jasyl.planning.options import PlanOptions
 from jasyl.planning.overview import run_overview
+from jasyl.report.outputs import write_plan_outputs
 from jasyl.store.engine import make_engine
 from jasyl.store.users import create_session, create_token, create_user
 from jasyl.web.access import SESSION_COOKIE, session_signer
@@ -55,6 +58,31 @@ class Template:
     token: str
     token_id: int
     overview: Path | None = None
+    #: a jobs folder holding one finished 24-hour plan of konaev started from the workspace (``job_id``)
+    jobs_root: Path | None = None
+    job_id: str = ""
+
+
+def _shared_job(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One real plan run through the job manager (LocalCluster, one worker) as the workspace runs it,
+    shared by the test workers of the run like the overview."""
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    jobs_root = shared / "jobs"
+    marker = shared / "job-id.txt"
+    with (shared / "job.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            options = PlanOptions(city=CITY, hours=24, pathway=False, language="kk")
+            with JobManager(root=jobs_root, workers=1, writers={"plan": write_plan_outputs}) as jobs:
+                job_id = jobs.submit("plan", options)
+                state = jobs.wait(job_id, timeout_s=900).state
+            assert state == "done", f"the shared workspace job ended {state}"
+            (jobs_root / job_id / "web.json").write_text(json.dumps(
+                {"city": CITY, "owner": "analyst1", "title": "CO₂ ≤ 0 t, 24 h, exact", "options": options.to_dict()}),
+                encoding="utf-8")
+            marker.write_text(job_id, encoding="utf-8")
+    return jobs_root, marker.read_text(encoding="utf-8").strip()
 
 
 def _shared_overview(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -86,7 +114,9 @@ def web_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     engine.dispose()
     with sqlite3.connect(path) as raw:  # one self-contained file to copy
         raw.execute("PRAGMA journal_mode=DELETE")
-    return Template(path=path, ids=ids, token=token, token_id=info.id, overview=_shared_overview(tmp_path_factory))
+    jobs_root, job_id = _shared_job(tmp_path_factory)
+    return Template(path=path, ids=ids, token=token, token_id=info.id, overview=_shared_overview(tmp_path_factory),
+                    jobs_root=jobs_root, job_id=job_id)
 
 
 @dataclass
@@ -97,6 +127,7 @@ class WebEnv:
     ids: dict[str, int]
     token: str
     token_id: int
+    job_id: str = ""
     clients: dict[str | None, TestClient] = field(default_factory=dict)
 
     def client(self, role: str | None = None, *, fresh: bool = False) -> TestClient:
@@ -133,12 +164,14 @@ def make_env(template: Template, folder: Path, **settings_overrides: Any) -> Web
     settings = WebSettings(db_url=url, data_dir=folder / "web", secret_key=SECRET, cities=(CITY, OTHER_CITY),
                            **settings_overrides)
     app = create_app(settings, engine=engine)
+    if template.jobs_root is not None:  # the workspace's jobs: the shared folder (a cluster starts on a submit)
+        app.state.jobs = JobManager(root=template.jobs_root, workers=1, writers={"plan": write_plan_outputs})
     if template.overview is not None:  # the public pages' overview is there, as after a first start
         target = overview_file(app, CITY)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template.overview, target)
     return WebEnv(app=app, engine=engine, settings=settings, ids=dict(template.ids), token=template.token,
-                  token_id=template.token_id)
+                  token_id=template.token_id, job_id=template.job_id)
 
 
 @pytest.fixture
@@ -149,4 +182,6 @@ def web(web_template: Template, tmp_path: Path) -> Iterator[WebEnv]:
     finally:
         for client in env.clients.values():
             client.close()
+        if env.app.state.jobs is not None:
+            env.app.state.jobs.close()
         env.engine.dispose()

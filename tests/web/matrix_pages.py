@@ -4,6 +4,7 @@ and the inspector pages."""
 from __future__ import annotations
 
 import itertools
+from importlib import resources
 
 from tests.web.role_matrix import Case, public, role
 
@@ -13,7 +14,23 @@ ALERT = {"alert_id": 1}
 SOURCE_FORM = {"name": "Kiln 7", "type": "brick_works", "status": "illegal", "latitude": "43.9",
                "longitude": "77.1", "operator": "", "notes": "seen from the road"}
 
+#: a valid city file: the embedded Konaev file as a user would upload it
+CITY_YAML = (resources.files("jasyl") / "data" / "cities" / "konaev.yaml").read_bytes()
+JOB = {"job_id": lambda env: env.job_id}
+
 MATRIX: dict[str, Case] = {
+    "GET /{city}/workspace": role("analyst"),
+    "POST /{city}/workspace/plan": role("analyst", ok=303, data={"target_co2_t": "0", "hours": "24",
+                                                                 "method": "typical_days", "weather": ""}),
+    "GET /{city}/workspace/jobs/{job_id}": role("analyst", params=JOB),
+    "GET /{city}/workspace/jobs/{job_id}/progress": role("analyst", params=JOB),
+    "GET /{city}/workspace/jobs/{job_id}/charts/{kind}.json": role("analyst", params={**JOB, "kind": "dispatch"}),
+    "GET /{city}/workspace/jobs/{job_id}/charts/{kind}.csv": role("analyst", params={**JOB, "kind": "duration"}),
+    "GET /{city}/workspace/jobs/{job_id}/files/{name}": role("analyst", params={**JOB, "name": "summary.json"}),
+    "GET /{city}/workspace/compare": role("analyst", query="job=x"),
+    "POST /{city}/workspace/uploads": role(
+        "analyst", ok=303, data={"kind": "city"},
+        files=lambda: {"file": ("city.yaml", CITY_YAML, "application/yaml")}),
     "GET /api/v1/{city}/overview": public(),
     "GET /api/v1/{city}/inventory": public(),
     "GET /api/v1/{city}/explainer": public(),

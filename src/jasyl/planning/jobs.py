@@ -31,6 +31,7 @@ from typing import Any, Literal
 from jasyl.errors import InputError, JasylError
 from jasyl.fileio import write_text_atomic
 from jasyl.planning.options import Options, PlanOptions
+from jasyl.planning.overview import OverviewOptions, run_overview
 from jasyl.planning.run import run_plan
 from jasyl.planning.scenario import SweepSpec, load_sweep_spec, parse_sweep_spec
 from jasyl.planning.sweep import SweepProgress, close_client, run_sweep, sweep_client
@@ -41,9 +42,9 @@ __all__ = ["JobManager", "JobStatus", "JobEvent", "JobKind", "JobState", "JOB_KI
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["plan", "tradeoff", "sweep"]
+JobKind = Literal["plan", "tradeoff", "sweep", "overview"]
 JobState = Literal["queued", "running", "done", "failed", "cancelled"]
-JOB_KINDS: tuple[str, ...] = ("plan", "tradeoff", "sweep")
+JOB_KINDS: tuple[str, ...] = ("plan", "tradeoff", "sweep", "overview")
 _TERMINAL = frozenset({"done", "failed", "cancelled"})
 
 #: what a writer gets: the use case's outcome and the job's directory; it returns JSON-ready data
@@ -380,7 +381,9 @@ class JobManager:
 # ---------------------------------------------------------------------------------------- worker side
 #: use cases a job can run on a worker: kind -> (options class, use case). ``sweep`` is coordinated from
 #: the submitting process instead (its scenarios are the Dask tasks).
-USE_CASES: dict[str, tuple[type[Options], Callable[..., Any]]] = {"plan": (PlanOptions, run_plan)}
+#: the overview (web-pages) returns its JSON-ready dict itself, kept as the job's "result"
+USE_CASES: dict[str, tuple[type[Options], Callable[..., Any]]] = {"plan": (PlanOptions, run_plan),
+                                                                  "overview": (OverviewOptions, run_overview)}
 
 def _emitter(topic: str) -> ProgressCallback:
     """A progress callback that sends events to the job's topic (no-op outside a Dask worker)."""
@@ -422,7 +425,9 @@ def run_use_case(kind: str, options: Any, out_dir: str, topic: str, writer: Writ
     outcome = use_case(opts, _emitter(topic))
     result: dict[str, Any] = {"options": opts.to_dict()}
     plan_result = getattr(outcome, "result", None)
-    if plan_result is not None and hasattr(plan_result, "to_dict"):
+    if isinstance(outcome, Mapping):
+        result["result"] = dict(outcome)
+    elif plan_result is not None and hasattr(plan_result, "to_dict"):
         result["result"] = plan_result.to_dict()
     if writer is not None:
         written = writer(outcome, Path(out_dir))

@@ -34,7 +34,19 @@ from jasyl.store.engine import open_store
 from jasyl.web import access, csrf
 from jasyl.web.cache import TTLCache
 from jasyl.web.i18n import LANG_COOKIE, WEB_LANGUAGES, request_language
-from jasyl.web.routers import admin, air, api, api_pages, auth, city_pages, home, inspection, pages_data, tracking
+from jasyl.web.routers import (
+    admin,
+    air,
+    api,
+    api_pages,
+    auth,
+    city_pages,
+    home,
+    inspection,
+    pages_data,
+    tracking,
+    workspace,
+)
 from jasyl.web.settings import WebSettings
 from jasyl.web.templating import STATIC_DIR, render
 from jasyl.web.uploads import UploadStore, UploadTooLarge
@@ -45,7 +57,7 @@ __all__ = ["create_app", "ROUTERS", "STARTUP_HOOKS", "BUILTIN_HOOKS", "CSP", "se
 _log = logging.getLogger("jasyl.web")
 
 #: router modules, in the order their routes are matched (each has ``router``)
-ROUTERS: list[ModuleType] = [auth, api, api_pages, admin, air, inspection, tracking, city_pages, home]
+ROUTERS: list[ModuleType] = [auth, api, api_pages, admin, air, inspection, tracking, workspace, city_pages, home]
 
 #: called with the app once it is built (in each worker), e.g. to start warming a cache or submit
 #: the default city's plan as a background job; must return at once
