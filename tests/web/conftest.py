@@ -164,8 +164,6 @@ def make_env(template: Template, folder: Path, **settings_overrides: Any) -> Web
     settings = WebSettings(db_url=url, data_dir=folder / "web", secret_key=SECRET, cities=(CITY, OTHER_CITY),
                            **settings_overrides)
     app = create_app(settings, engine=engine)
-    if template.jobs_root is not None:  # the workspace's jobs: the shared folder (a cluster starts on a submit)
-        app.state.jobs = JobManager(root=template.jobs_root, workers=1, writers={"plan": write_plan_outputs})
     if template.overview is not None:  # the public pages' overview is there, as after a first start
         target = overview_file(app, CITY)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -177,6 +175,8 @@ def make_env(template: Template, folder: Path, **settings_overrides: Any) -> Web
 @pytest.fixture
 def web(web_template: Template, tmp_path: Path) -> Iterator[WebEnv]:
     env = make_env(web_template, tmp_path)
+    if web_template.jobs_root is not None:  # the workspace's jobs: the shared folder (a cluster starts on a submit)
+        env.app.state.jobs = JobManager(root=web_template.jobs_root, workers=1, writers={"plan": write_plan_outputs})
     try:
         yield env
     finally:

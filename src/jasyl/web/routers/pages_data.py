@@ -22,7 +22,6 @@ from jasyl.errors import JasylError
 from jasyl.fileio import write_text_atomic
 from jasyl.monitoring.history import ParameterHistory, parameter_history, site_parameters
 from jasyl.planning.city_inputs import CityData
-from jasyl.planning.jobs import JobManager
 from jasyl.planning.overview import OverviewOptions, load_overview, overview_key
 from jasyl.report.outputs import write_plan_outputs
 from jasyl.store.versions import monitoring_version
@@ -42,8 +41,6 @@ OVERVIEW_TTL_S = 600.0
 ENV_OVERVIEW_HOURS = "JASYL_OVERVIEW_HOURS"
 #: environment: 0 to leave the year-by-year pathway out of the overview (quick starts, tests)
 ENV_OVERVIEW_PATHWAY = "JASYL_OVERVIEW_PATHWAY"
-#: environment: 0 to run no background jobs in this deployment
-ENV_JOBS = "JASYL_WEB_JOBS"
 #: environment: method of the overview's plan (exact | typical_days)
 ENV_OVERVIEW_METHOD = "JASYL_OVERVIEW_METHOD"
 _submit_lock = threading.Lock()
@@ -64,14 +61,12 @@ def jobs_of(app: FastAPI) -> Any:
 
 
 def start_jobs(app: FastAPI) -> None:
-    """Start-up hook: the job manager of this worker (Dask: ``DASK_SCHEDULER_ADDRESS`` or a LocalCluster
-    started on the first job; outputs under ``JASYL_WEB_DATA/jobs``; plan jobs write the same files as
-    ``jasyl plan``), then the default city's overview (submitted as a job when it does not exist yet;
-    not with ``jasyl serve --no-plan``). ``JASYL_WEB_JOBS=0`` runs no jobs at all (pages then show only
-    what is already computed). The monitoring status is warmed by the API's own hook."""
-    if getattr(app.state, "jobs", None) is None and os.environ.get(ENV_JOBS, "1").strip() not in ("0", "false", "no"):
-        app.state.jobs = JobManager(root=Path(app.state.settings.data_dir) / "jobs",
-                                    writers={"plan": write_plan_outputs})
+    """Start-up hook (after the app's own, which creates the worker's job manager): plan jobs write the
+    same files as ``jasyl plan`` (report, summary, CSVs), then the default city's overview is submitted
+    as a job when it does not exist yet (not with ``jasyl serve --no-plan``)."""
+    jobs = jobs_of(app)
+    if jobs is not None and hasattr(jobs, "writers"):
+        jobs.writers.setdefault("plan", write_plan_outputs)
     if not app.state.settings.plan_at_start:
         return
     ensure_overview(app, app.state.settings.default_city)
