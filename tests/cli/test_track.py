@@ -102,3 +102,20 @@ def test_damage_register_settings_water(db: str, capsys: pytest.CaptureFixture[s
     assert classes["demo:kapchagay-konaev"]["class"] in ("III", "IV") and classes["demo:sorbulak"]["class"] is None
     assert classes["demo:kapchagay-konaev"]["label"] == "indicative class"
     assert total > 0
+
+
+def test_a_lab_sample_is_classified_by_its_worst_indicator(tmp_path: Path, db: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Kapchagay, July 2025: sulphates 106 mg/L is class III under Order 111-НҚ (100 < 106 <= 500)."""
+    lab = tmp_path / "lab.csv"
+    lab.write_text("site_code,site_name,time,parameter,value,unit\n"
+                   "kap-1,Kapchagay,2025-07-15T10:00:00+05:00,sulphate,106,mg/L\n"
+                   "kap-1,Kapchagay,2025-07-15T10:00:00+05:00,bod5,1.9,mg/L\n"
+                   "kap-1,Kapchagay,2025-07-15T10:00:00+05:00,oxygen_saturation,95,%\n", encoding="utf-8")
+    assert main(["monitor", "ingest", str(lab), "--format", "csv", "--db", db]) == 0
+    assert main(["monitor", "sites", "water-body", "kap-1", "reservoir", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["monitor", "water-classes", "--format", "json", "--db", db]) == 0
+    (site,) = _json(capsys)["sites"]
+    assert site["class"] == "III" and site["limiting"] == ["sulphate"] and site["in_scope"] is True
+    assert site["samples"][0]["class"] == "III"

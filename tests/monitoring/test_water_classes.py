@@ -122,3 +122,14 @@ def test_bad_tables_name_the_field(tmp_path: Path, text: str, field: str) -> Non
     with pytest.raises(InputError) as err:
         load_table(path)
     assert err.value.field == field and err.value.file == str(path)
+
+
+def test_every_indicator_of_the_order_can_be_ingested_in_its_unit() -> None:
+    from jasyl.monitoring.standards import parameters
+
+    params = parameters()
+    for name, rule in official_table().indicators.items():
+        if name == "saprobity_index":   # a biological index, not a laboratory concentration
+            continue
+        assert name in params and params[name].medium == "water", name
+        assert params[name].unit == rule.unit, (name, params[name].unit, rule.unit)
