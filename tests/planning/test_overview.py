@@ -29,6 +29,11 @@ def test_overview_holds_what_the_pages_show(overview: dict) -> None:
     assert years and years[0]["year"] == overview["pathway"]["start_year"]
     assert overview["explainer"]["total_tco2e"] == pytest.approx(inv["total_tco2e"])
     assert overview["city"]["names"]["kk"] == "Қонаев"
+    curve = overview["tradeoff"]
+    assert [p["reduction"] for p in curve["points"]] == [0.5, 0.8, 0.9, 0.95, 0.99, 1.0]
+    costs = [p["total_annual_cost_usd"] for p in curve["points"]]
+    assert costs == sorted(costs)  # a deeper cut never costs less
+    assert curve["method"] == "exact"  # 24 hours: no typical days
 
 
 def test_the_cache_is_keyed_by_the_inputs(overview: dict, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ def test_glance_shows_the_overview_figures(web: WebEnv) -> None:
     assert page.status_code == 200 and page.headers["content-language"] == "ru"
     total = f"{ov['inventory']['total_tco2e'] / 1000:.1f}".replace(".", ",")
     assert total in page.text.replace("\u00a0", " ")
-    for chart in ("inventory", "emissions", "capacity", "pathway"):
+    for chart in ("inventory", "emissions", "capacity", "pathway", "tradeoff"):
         assert f'id="chart-{chart}"' in page.text and f"/konaev/charts/{chart}.csv?lang=ru" in page.text
     assert '<script type="application/json" id="spec-chart-inventory">' in page.text
 

@@ -1,5 +1,5 @@
 """Use case ``overview``: what the public pages show of a city (inventory, plan headline, what gets built,
-the pathway year by year and the explainer's figures; the trade-off curve is its own job), as one JSON-ready
+the pathway year by year, the cost-CO2 trade-off curve and the explainer's figures), as one JSON-ready
 dict, computed once in the background and kept in the planning cache.
 
 The web never computes these in a request: it reads :func:`load_overview` (a cache look-up) and, when
@@ -16,8 +16,9 @@ from typing import Any, ClassVar
 from jasyl.planning.cache import cache_key, load_entry, save_entry
 from jasyl.planning.city_inputs import CityData
 from jasyl.planning.explainer import explain_plan
-from jasyl.planning.options import Options, PlanOptions
+from jasyl.planning.options import Options, PlanOptions, TradeoffOptions
 from jasyl.planning.run import run_plan
+from jasyl.planning.tradeoff import run_tradeoff
 from jasyl.profiles import normals_for_city
 from jasyl.progress import ProgressCallback, stage
 from jasyl.vocabulary import PlanMethod
@@ -25,6 +26,8 @@ from jasyl.vocabulary import PlanMethod
 __all__ = ["OverviewOptions", "run_overview", "load_overview", "overview_key", "CACHE_KIND", "SCHEMA"]
 
 CACHE_KIND = "overview"
+#: horizons from this many hours get their trade-off curve on typical days (4 weeks and more)
+TYPICAL_DAYS_FROM_HOURS = 672
 #: version of the overview's JSON layout (bump when keys change)
 SCHEMA = 1
 
@@ -42,6 +45,8 @@ class OverviewOptions(Options):
     method: PlanMethod = field(default="exact", metadata={"what": "method"})
     #: include the year-by-year pathway (what ``jasyl plan`` shows; several more solves)
     pathway: bool = True
+    #: include the cost-CO2 trade-off curve (``jasyl tradeoff``; on typical days for long horizons)
+    tradeoff: bool = True
 
     def check(self) -> None:
         self.plan_options()  # the same checks as ``jasyl plan``
@@ -84,12 +89,19 @@ def load_overview(options: OverviewOptions, data: CityData | None = None) -> dic
 def run_overview(options: OverviewOptions, progress: ProgressCallback | None = None) -> dict[str, Any]:
     """Compute the overview (the stages of ``jasyl plan`` with its pathway, then ``explainer``) and cache it.
 
-    The trade-off curve is slower than everything else together; it is its own use case and job, and the
-    public page shows it when it is ready.
+    The trade-off curve (``options.tradeoff``) is solved on typical days for long horizons, as the plan
+    report does (a few per cent off the exact costs; the curve's JSON says which method).
     """
     data = CityData.load(options.city)
     outcome = run_plan(options.plan_options(), progress)
     result = outcome.result
+    tradeoff = None
+    if options.tradeoff:
+        hours = options.hours or 8760
+        curve = run_tradeoff(TradeoffOptions(city=options.city, weather=options.weather, hours=options.hours,
+                                             method="typical_days" if hours >= TYPICAL_DAYS_FROM_HOURS else "exact",
+                                             pathway=False), progress)
+        tradeoff = {**curve.curve.to_dict(), "method": curve.method}
     with stage(progress, "explainer"):
         try:
             normals = normals_for_city(data.city)
@@ -112,6 +124,7 @@ def run_overview(options: OverviewOptions, progress: ProgressCallback | None = N
                       "sectors": sectors.to_dict(orient="records")},
         "plan": result.to_dict(hourly=False),
         "pathway": outcome.pathway.to_dict() if outcome.pathway is not None else None,
+        "tradeoff": tradeoff,
         "explainer": facts.to_dict(),
     }
     out = _clean(out)

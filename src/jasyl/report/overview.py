@@ -65,7 +65,7 @@ def _capacity(ov: Mapping[str, Any], lang: str) -> Chart:
 def _tradeoff(ov: Mapping[str, Any], lang: str) -> Chart:
     curve = ov.get("tradeoff") or {}
     points = curve.get("points") or []
-    knee = curve.get("knee", {}).get("reduction") if isinstance(curve.get("knee"), dict) else curve.get("knee")
+    knee = curve.get("knee_reduction")
     return C.tradeoff_chart(points, lang=lang, accounting=str(curve.get("accounting") or "hourly"),
                             units=(ov.get("plan") or {}).get("capacity_units") or {},
                             knee=float(knee) if knee is not None else None,
@@ -110,10 +110,11 @@ def headline(overview: Mapping[str, Any]) -> dict[str, Any]:
         "accounting": str((overview.get("tradeoff") or {}).get("accounting") or plan.get("accounting") or "hourly"),
     }
     curve = overview.get("tradeoff") or {}
-    knee = curve.get("knee")
-    if isinstance(knee, dict) and knee.get("reduction") is not None:
-        out["knee_percent"] = 100.0 * float(knee["reduction"])
-        out["knee_marginal_usd"] = knee.get("marginal_cost_per_t_usd")
+    knee = curve.get("knee_reduction")
+    if knee is not None:
+        point: dict[str, Any] = next((p for p in curve.get("points") or [] if p.get("reduction") == knee), {})
+        out["knee_percent"] = 100.0 * float(knee)
+        out["knee_marginal_usd"] = point.get("segment_cost_per_t_usd") or point.get("marginal_cost_per_t_usd")
     path = overview.get("pathway") or {}
     if path.get("years"):
         out["pathway"] = {"start": path.get("start_year"), "target": path.get("target_year"),

@@ -41,6 +41,8 @@ OVERVIEW_TTL_S = 600.0
 ENV_OVERVIEW_HOURS = "JASYL_OVERVIEW_HOURS"
 #: environment: 0 to leave the year-by-year pathway out of the overview (quick starts, tests)
 ENV_OVERVIEW_PATHWAY = "JASYL_OVERVIEW_PATHWAY"
+#: environment: 0 to leave the cost-CO2 trade-off curve out of the overview
+ENV_OVERVIEW_TRADEOFF = "JASYL_OVERVIEW_TRADEOFF"
 #: environment: method of the overview's plan (exact | typical_days)
 ENV_OVERVIEW_METHOD = "JASYL_OVERVIEW_METHOD"
 _submit_lock = threading.Lock()
@@ -52,7 +54,9 @@ def overview_options(city: str) -> OverviewOptions:
     hours = os.environ.get(ENV_OVERVIEW_HOURS, "").strip()
     method = os.environ.get(ENV_OVERVIEW_METHOD, "").strip() or "exact"
     pathway = os.environ.get(ENV_OVERVIEW_PATHWAY, "1").strip().lower() not in ("0", "false", "no", "off")
-    return OverviewOptions.from_dict({"city": city, "hours": hours or None, "method": method, "pathway": pathway})
+    tradeoff = os.environ.get(ENV_OVERVIEW_TRADEOFF, "1").strip().lower() not in ("0", "false", "no", "off")
+    return OverviewOptions.from_dict({"city": city, "hours": hours or None, "method": method, "pathway": pathway,
+                                      "tradeoff": tradeoff})
 
 
 def jobs_of(app: FastAPI) -> Any:
@@ -180,8 +184,8 @@ def get_overview(request: Request, city: str) -> dict[str, Any] | None:
 
 
 #: share of an overview job's work in each stage (a full-year plan: the pathway's solves weigh most)
-STAGE_WEIGHTS: dict[str, float] = {"inventory": 0.02, "profiles": 0.08, "optimise": 0.35, "macc": 0.05,
-                                   "pathway": 0.45, "explainer": 0.05}
+STAGE_WEIGHTS: dict[str, float] = {"inventory": 0.02, "profiles": 0.06, "optimise": 0.25, "macc": 0.03,
+                                   "pathway": 0.35, "tradeoff": 0.27, "explainer": 0.02}
 
 
 def job_progress(events: list[Any], weights: dict[str, float] = STAGE_WEIGHTS) -> tuple[float, str | None]:
