@@ -253,8 +253,10 @@ def tradeoff_chart(points: Sequence[Mapping[str, Any]], *, lang: str, accounting
     mix_rows = []
     for p, lab_x in zip(points, plot["label"], strict=True):
         for tech, value in (p.get("capacities") or {}).items():
-            unit = units.get(tech, "MWh" if tech.endswith("_energy") else "MW")
-            if unit == "MWh" or value is None or not math.isfinite(float(value)) or float(value) <= 1e-6:
+            unit = (p.get("capacity_units") or {}).get(tech) or units.get(
+                tech, "MWh" if tech.endswith("_energy") else "MW")
+            # power only: storage energy (MWh) and vehicle shares are not summed with MW
+            if unit not in ("MW", "MW_th") or value is None or not math.isfinite(float(value)) or float(value) <= 1e-6:
                 continue
             mix_rows.append({"point": lab_x, "technology_id": tech, "technology": lab.tech(tech), "mw": float(value)})
     panels: list[Any] = [top, marginal]
