@@ -8,6 +8,8 @@ today. All text comes from the ``track`` message catalogues; numbers are formatt
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from jasyl.fileio import write_text_atomic
-from jasyl.i18n import format_number, translate
+from jasyl.i18n import catalogue, format_number, translate
 from jasyl.report.chart_base import empty_chart, finish
 from jasyl.report.html import render
 from jasyl.report.svg import new_figure, to_svg
@@ -23,7 +25,7 @@ from jasyl.report.vegalite import Chart, records
 from jasyl.tracking.compare import EMISSION_SECTORS, INDICATOR_BY_NAME
 
 __all__ = ["render_track_report", "write_track_report", "verdicts", "FIGURE_IDS", "progress_chart",
-           "PROGRESS_GROUPS"]
+           "PROGRESS_GROUPS", "basis_label", "unit_label"]
 
 FIGURE_IDS = ("fig-track-emissions", "fig-track-capacity", "fig-track-vehicles", "fig-track-monthly",
               "fig-track-replan")
@@ -35,6 +37,43 @@ def _num(value: float | None, lang: str) -> str:
         return "-"
     digits = 0 if abs(value) >= 100 or value == 0 else (1 if abs(value) >= 1 else 2)
     return format_number(value, lang, digits)
+
+
+_BASIS = (
+    (re.compile(r"^year$"), "track.basis.year"),
+    (re.compile(r"^12 months$"), "track.basis.months12"),
+    (re.compile(r"^month (?P<month>\d+) \(latest\)$"), "track.basis.latest_month"),
+    (re.compile(r"^months (?P<months>[\d,-]+) only$"), "track.basis.months_only"),
+    (re.compile(r"^recomputed inventory \((?P<coverage>\d+) % of it from reported figures\)$"),
+     "track.basis.inventory"),
+    (re.compile(r"^reported emissions"), "track.basis.reported"),
+    (re.compile(r"^no actual value reported$"), "track.basis.none"),
+    (re.compile(r"^only (?P<coverage>\d+) % of it rests on reported figures \(minimum (?P<minimum>[\d.]+) %"),
+     "track.basis.coverage_low"),
+    (re.compile(r"^incomplete year"), "track.basis.incomplete"),
+)
+
+
+def basis_label(text: str, lang: str) -> str:
+    """Where an actual value comes from, in ``lang`` (the domain writes it in English for the JSON)."""
+    parts = []
+    for piece in [p.strip() for p in re.split(r";\s*(?=only \d|year$|12 months|month \d|months )", text or "")
+                  if p.strip()]:
+        for pattern, key in _BASIS:
+            m = pattern.search(piece)
+            if m:
+                label = translate(key, lang, **m.groupdict())
+                if label not in parts:
+                    parts.append(label)
+                break
+        else:
+            parts.append(piece)
+    return "; ".join(parts)
+
+
+def unit_label(unit: str, lang: str) -> str:
+    key = f"track.unit.{unit}"
+    return translate(key, lang) if key in catalogue(lang) else unit
 
 
 def verdicts(status: dict[str, Any], lang: str) -> list[dict[str, Any]]:
@@ -51,8 +90,9 @@ def verdicts(status: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             f"{'+' if dev >= 0 else '−'}{format_number(abs(dev), lang, 1)} %"
         text = translate(f"track.verdict.{r['status']}", lang, indicator=translate(f"track.ind.{name}", lang),
                          year=r["year"], actual=_num(r["actual"], lang), planned=_num(r["planned"], lang),
-                         unit=r["unit"], deviation=deviation)
-        out.append({"name": name, "status": r["status"], "text": text, "basis": r.get("actual_basis", "")})
+                         unit=unit_label(r["unit"], lang), deviation=deviation)
+        out.append({"name": name, "status": r["status"], "text": text,
+                    "basis": basis_label(r.get("actual_basis", ""), lang)})
     return out
 
 
@@ -79,8 +119,8 @@ def _grid(data: dict[str, Any], names: list[str], lang: str, fig_id: str, title_
         py, pv, ay, av = _series(data, name)
         ax.plot(py, [v / scale for v in pv], color="#4e79a7", label=translate("track.chart.planned", lang))
         ax.plot(ay, [v / scale for v in av], "o", color="#e15759", label=translate("track.chart.actual", lang))
-        ax.set_title(translate(f"track.ind.{name}", lang), fontsize=8)
-        ax.set_ylabel(unit or INDICATOR_BY_NAME[name].unit, fontsize=8)
+        ax.set_title(textwrap.fill(translate(f"track.ind.{name}", lang), 38), fontsize=7)
+        ax.set_ylabel(unit or unit_label(INDICATOR_BY_NAME[name].unit, lang), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.set_ylim(bottom=0)
         if i == 0:
@@ -153,6 +193,7 @@ def render_track_report(data: dict[str, Any], lang: str) -> str:
     return render("tracking.html.j2", lang=lang, data=data, status=status, city=city, figures=figures,
                   verdicts=verdicts(status, lang), rp=rp, t=lambda key, **v: translate(key, lang, **v),
                   num=lambda v: _num(v, lang), musd=lambda v: format_number(v / 1e6, lang, 1),
+                  basis=lambda text: basis_label(text, lang), unit=lambda u: unit_label(u, lang),
                   signed=lambda v, d=1: ("+" if v >= 0 else "−") + format_number(abs(v), lang, d))
 
 
@@ -183,11 +224,12 @@ def progress_chart(status: dict[str, Any], planned: dict[str, Any], group: str, 
         label = translate(f"track.ind.{name}", lang)
         for year, value in sorted((int(y), float(v)) for y, v in planned.get(name, {}).items()):
             rows.append({"indicator": label, "year": year, "kind": translate("track.chart.planned", lang),
-                         "value": value / scale, "unit": INDICATOR_BY_NAME[name].unit})
+                         "value": value / scale, "unit": unit_label(INDICATOR_BY_NAME[name].unit, lang)})
         for r in status["indicators"]:
             if r["name"] == name and r["actual"] is not None:
                 rows.append({"indicator": label, "year": int(r["year"]), "kind": translate("track.chart.actual", lang),
-                             "value": float(r["actual"]) / scale, "unit": INDICATOR_BY_NAME[name].unit})
+                             "value": float(r["actual"]) / scale,
+                             "unit": unit_label(INDICATOR_BY_NAME[name].unit, lang)})
     data = pd.DataFrame(rows, columns=["indicator", "year", "kind", "value", "unit"])
     if data.empty:
         return empty_chart(f"chart-progress-{group}", title, lang, translate("track.summary.nothing", lang),

@@ -25,7 +25,7 @@ from jasyl.errors import InputError
 from jasyl.monitoring.emissions import damage
 from jasyl.monitoring.register import REGISTER_STATUSES, add_event, parse_date
 from jasyl.monitoring.register import register as register_rows
-from jasyl.report.tracking import PROGRESS_GROUPS, progress_chart, verdicts
+from jasyl.report.tracking import PROGRESS_GROUPS, basis_label, progress_chart, unit_label, verdicts
 from jasyl.store.users import Account
 from jasyl.tracking.run import TrackOptions, track_status
 from jasyl.tracking.store import active_plan, import_actuals
@@ -62,8 +62,10 @@ def _progress_page(request: Request, city: str, *, upload_report: dict[str, Any]
                    upload_error: str = "", status_code: int = 200) -> Response:
     lang = request_language(request)
     status = _status(request, city)
+    rows = [{**r, "unit_label": unit_label(r["unit"], lang), "basis_label": basis_label(r["actual_basis"], lang)}
+            for r in status["indicators"]]
     return render(request, "pages/progress.html", {
-        "status": status, "verdicts": verdicts(status, lang) if status.get("plan") else [],
+        "status": status, "rows": rows, "verdicts": verdicts(status, lang) if status.get("plan") else [],
         "groups": [g for g in PROGRESS_GROUPS if any(r["name"] in PROGRESS_GROUPS[g] for r in status["indicators"])],
         "upload_report": upload_report, "upload_error": upload_error}, status_code=status_code)
 
