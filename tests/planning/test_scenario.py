@@ -126,11 +126,25 @@ OPTION_PROBES: dict[str, tuple[Any, Any]] = {
     "grid_export_max_mw": (15.0, lambda b, x: x.export_max_mw == 15.0 and np.isinf(b.export_max_mw)),
     "technologies": (["wind", "battery"], lambda b, x: [g.name for g in x.generators] == ["wind"]
                      and [s.name for s in x.storages] == ["battery"]),
+    "accounting": ("annual-net", lambda b, x: x.accounting == "annual-net" != b.accounting),
+    "price_basis": ("economic", lambda b, x: [f.cost_per_mwh for f in x.fossil] != [f.cost_per_mwh for f in b.fossil]),
+    "islanded": (True, lambda b, x: x.import_max_mw == x.export_max_mw == 0 and x.reserve is not None
+                 and b.reserve is None),
+    "grid_connection_mw": (40.0, lambda b, x: x.connection.existing_mw == 40.0 != b.connection.existing_mw),
+}
+#: contract fields apply under the ppa rule only (elsewhere they are refused): probed against a ppa base
+CONTRACT_PROBES: dict[str, tuple[Any, Any]] = {
+    "contract_mw": (10.0, lambda b, x: x.contracts[0].firm_mw == 10.0 != b.contracts[0].firm_mw),
+    "contract_mwh": (1000.0, lambda b, x: x.contracts[0].annual_mwh == 1000.0 != b.contracts[0].annual_mwh),
+    "contract_price_usd_per_mwh": (50.0, lambda b, x: x.contracts[0].price_usd_per_mwh == 50.0
+                                   != b.contracts[0].price_usd_per_mwh),
+    "contract_source": ("wind PPA", lambda b, x: x.contracts[0].source == "wind PPA" != b.contracts[0].source),
 }
 
 
 def test_every_option_field_has_a_probe() -> None:
-    assert set(OPTION_PROBES) == set(OPTION_TYPES), "a plan option has no probe: check that the sweep applies it"
+    assert set(OPTION_PROBES) | set(CONTRACT_PROBES) == set(OPTION_TYPES), \
+        "a plan option has no probe: check that the sweep applies it"
 
 
 def test_each_option_setting_reaches_the_inputs(resolver: Resolver) -> None:
@@ -139,6 +153,14 @@ def test_each_option_setting_reaches_the_inputs(resolver: Resolver) -> None:
         r = _resolve(resolver, **{key: value})
         assert r.input_hash != base.input_hash, key
         assert check(base.inputs, r.inputs), key
+    ppa = _resolve(resolver, accounting="ppa")
+    assert ppa.inputs.contracts and not base.inputs.contracts
+    for key, (value, check) in CONTRACT_PROBES.items():
+        r = _resolve(resolver, accounting="ppa", **{key: value})
+        assert r.input_hash != ppa.input_hash, key
+        assert check(ppa.inputs, r.inputs), key
+        with pytest.raises(SchemaError, match="ppa"):
+            _resolve(resolver, **{key: value})
 
 
 def test_each_catalogue_setting_reaches_the_inputs(resolver: Resolver) -> None:
@@ -153,7 +175,8 @@ def test_each_catalogue_setting_reaches_the_inputs(resolver: Resolver) -> None:
             1.5, lambda x: {c.name: c.capital_cost for c in x.converters}["heat_pump_individual"]
             > {c.name: c.capital_cost for c in bi.converters}["heat_pump_individual"]),
         "capex_multiplier.ev": (2.0, lambda x: all(v.ev_cost > w.ev_cost for v, w in zip(x.vehicles, bi.vehicles,
-                                                                                          strict=True))),
+                                                                                          strict=True)
+                                                   if v.sector == "transport")),
         "fuel_price_usd_per_mwh.natural_gas": (60.0, lambda x: x.fossil[0].cost_per_mwh > bi.fossil[0].cost_per_mwh),
         "fuel_price_multiplier.gasoline": (1.5, lambda x: sum(v.fuel_cost for v in x.vehicles)
                                            > sum(v.fuel_cost for v in bi.vehicles)),

@@ -82,29 +82,51 @@ class InputOptions:
     contract_mwh: float | None = None
     contract_price_usd_per_mwh: float | None = None
     contract_source: str | None = None
+    #: scenario overrides that win over the city file, its country's data and the catalogue (sweeps):
+    #: fuel price USD/MWh by carrier, factor on the fuel price by carrier, grid import/export price
+    #: USD/MWh and grid emission factor t/MWh (None: not overridden)
+    fuel_price_usd_per_mwh: dict[str, float] = field(default_factory=dict)
+    fuel_price_multiplier: dict[str, float] = field(default_factory=dict)
+    grid_import_price_usd_per_mwh: float | None = None
+    grid_export_price_usd_per_mwh: float | None = None
+    grid_emission_factor_t_per_mwh: float | None = None
 
 
 class _Pricing:
     """Prices and CO2 factors of one city: city file -> country -> catalogue (jasyl.prices), the fuel
     CO2 factors of the inventory (jasyl.factors, IPCC 2006), the grid factor of the inventory."""
 
-    def __init__(self, cat: Catalogue, prices: CityPrices | None, basis: str, grid_factor: float | None) -> None:
+    def __init__(self, cat: Catalogue, prices: CityPrices | None, basis: str, grid_factor: float | None,
+                 opt: InputOptions | None = None) -> None:
         self.cat, self.prices, self.basis = cat, prices, basis
+        o = opt or InputOptions()
+        self.fuel_override, self.fuel_multiplier = dict(o.fuel_price_usd_per_mwh), dict(o.fuel_price_multiplier)
         self.grid_factor = cat.grid_emission_factor_t_per_mwh if grid_factor is None else float(grid_factor)
         self.import_price = prices.grid_import_usd_per_mwh.value if prices else cat.import_price_usd_per_mwh
         self.export_price = prices.grid_export_usd_per_mwh.value if prices else cat.export_price_usd_per_mwh
+        # overrides (scenario settings) win over the city file, the country data and the catalogue
+        if o.grid_emission_factor_t_per_mwh is not None:
+            self.grid_factor = float(o.grid_emission_factor_t_per_mwh)
+        if o.grid_import_price_usd_per_mwh is not None:
+            self.import_price = float(o.grid_import_price_usd_per_mwh)
+        if o.grid_export_price_usd_per_mwh is not None:
+            self.export_price = float(o.grid_export_price_usd_per_mwh)
         self.export_credit = (prices.export_credit_factor_t_per_mwh.value if prices
                               else cat.export_credit_factor_t_per_mwh)
         self._ef = {k: f.co2_kg_per_tj * 3.6e-6 * (0.0 if f.biogenic else 1.0) for k, f in fuels().items()}
 
     def price(self, carrier: str, basis: str | None = None) -> float:
+        """Fuel price USD/MWh on a basis; overrides apply to the basis the plan is optimised with."""
         b = basis or self.basis
+        if b == self.basis and carrier in self.fuel_override:
+            return float(self.fuel_override[carrier])
+        factor = float(self.fuel_multiplier.get(carrier, 1.0)) if b == self.basis else 1.0
         if self.prices is not None and carrier in self.prices.fuels_usd_per_mwh:
-            return self.prices.fuel(carrier, b)
+            return self.prices.fuel(carrier, b) * factor
         if carrier not in self.cat.fuel_price_usd_per_mwh:
             raise InputError(f"no fuel price for carrier '{carrier}' in the technology catalogue",
                              file=self.cat.source_path, field=f"fuels.{carrier}", fix="add the fuel to the catalogue")
-        return self.cat.fuel_price_usd_per_mwh[carrier]
+        return self.cat.fuel_price_usd_per_mwh[carrier] * factor
 
     def co2(self, carrier: str) -> float:
         if carrier in self._ef:
@@ -165,7 +187,7 @@ def inputs_from_profiles(
     """
     cat = catalogue or load_catalogue(options.catalogue_path if options else None)
     opt = options or InputOptions()
-    px = _Pricing(cat, prices, opt.price_basis, grid_factor_t_per_mwh)
+    px = _Pricing(cat, prices, opt.price_basis, grid_factor_t_per_mwh, opt)
     index = pd.DatetimeIndex(demand.index)
     n = len(index)
     if len(supply) != n or len(np.asarray(temp_air_c)) != n:

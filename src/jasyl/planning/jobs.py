@@ -30,11 +30,12 @@ from typing import Any, Literal
 
 from jasyl.errors import InputError, JasylError
 from jasyl.fileio import write_text_atomic
-from jasyl.planning.options import Options, PlanOptions
+from jasyl.planning.options import Options, PlanOptions, TradeoffOptions
 from jasyl.planning.overview import OverviewOptions, run_overview
 from jasyl.planning.run import run_plan
 from jasyl.planning.scenario import SweepSpec, load_sweep_spec, parse_sweep_spec
 from jasyl.planning.sweep import SweepProgress, close_client, run_sweep, sweep_client
+from jasyl.planning.tradeoff import run_tradeoff
 from jasyl.progress import ProgressCallback, ProgressEvent
 
 __all__ = ["JobManager", "JobStatus", "JobEvent", "JobKind", "JobState", "JOB_KINDS", "USE_CASES", "Writer",
@@ -383,6 +384,7 @@ class JobManager:
 #: the submitting process instead (its scenarios are the Dask tasks).
 #: the overview (web-pages) returns its JSON-ready dict itself, kept as the job's "result"
 USE_CASES: dict[str, tuple[type[Options], Callable[..., Any]]] = {"plan": (PlanOptions, run_plan),
+                                                                  "tradeoff": (TradeoffOptions, run_tradeoff),
                                                                   "overview": (OverviewOptions, run_overview)}
 
 def _emitter(topic: str) -> ProgressCallback:
@@ -429,6 +431,9 @@ def run_use_case(kind: str, options: Any, out_dir: str, topic: str, writer: Writ
         result["result"] = dict(outcome)
     elif plan_result is not None and hasattr(plan_result, "to_dict"):
         result["result"] = plan_result.to_dict()
+    curve = getattr(outcome, "curve", None)  # a trade-off curve: small, returned whole
+    if curve is not None and hasattr(curve, "to_dict"):
+        result["result"] = _json_safe(curve.to_dict())
     if writer is not None:
         written = writer(outcome, Path(out_dir))
         result["outputs"] = _json_safe(written)

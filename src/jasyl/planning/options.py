@@ -275,7 +275,16 @@ class TradeoffOptions(PlanOptions):
 
 
 def input_options(options: PlanOptions) -> InputOptions:
-    """The planner-input options of a plan's (or trade-off's) user options."""
+    """The planner-input options of a plan's (or trade-off's) user options.
+
+    Raises InputError for a contract given under another rule than ppa (it would silently not apply).
+    """
+    if options.accounting != "ppa":
+        for name in ("contract_mw", "contract_mwh", "contract_price_usd_per_mwh", "contract_source"):
+            if getattr(options, name) is not None:
+                raise InputError(f"a clean-electricity contract only counts under the ppa accounting rule "
+                                 f"(accounting is {options.accounting})", field=name,
+                                 fix="set accounting to ppa, or leave the contract out")
     return InputOptions(
         target_co2_t=options.target_co2_t,
         export_credit=options.export_credit,

@@ -42,7 +42,7 @@ from jasyl.technologies import Catalogue, load_catalogue
 from jasyl.weather import DEFAULT_SEED, read_weather, synthetic_year
 from jasyl.weather.stress import stress_year
 
-__all__ = ["Resolver", "ResolvedScenario", "inputs_hash", "patch_catalogue"]
+__all__ = ["Resolver", "ResolvedScenario", "inputs_hash", "patch_catalogue", "price_overrides"]
 
 
 # --------------------------------------------------------------------------------------- hashing
@@ -118,12 +118,8 @@ def patch_catalogue(cat: Catalogue, settings: Mapping[str, Any], file: str = "<s
         at = f"{where}{key}"
         if key == "discount_rate":
             out.discount_rate = float(value)
-        elif key == "grid_import_price_usd_per_mwh":
-            out.import_price_usd_per_mwh = float(value)
-        elif key == "grid_export_price_usd_per_mwh":
-            out.export_price_usd_per_mwh = float(value)
-        elif key == "grid_emission_factor_t_per_mwh":
-            out.grid_emission_factor_t_per_mwh = float(value)
+        elif key in _PRICE_KEYS:
+            pass  # prices and the grid factor are overrides of the planner inputs (price_overrides)
         elif head == "capex_multiplier":
             m = float(value)
             if name in out.generators:
@@ -151,8 +147,24 @@ def patch_catalogue(cat: Catalogue, settings: Mapping[str, Any], file: str = "<s
             if name not in out.fuel_price_usd_per_mwh:
                 raise SchemaError(f"no fuel '{name}' in the technology catalogue", file=file, field=at,
                                   fix=f"one of {', '.join(sorted(out.fuel_price_usd_per_mwh))}")
-            old = out.fuel_price_usd_per_mwh[name]
-            out.fuel_price_usd_per_mwh[name] = float(value) if head == "fuel_price_usd_per_mwh" else old * float(value)
+    return out
+
+
+_PRICE_KEYS = frozenset({"grid_import_price_usd_per_mwh", "grid_export_price_usd_per_mwh",
+                         "grid_emission_factor_t_per_mwh"})
+
+
+def price_overrides(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The scenario's fuel and grid prices and grid factor as planner-input overrides: they win over the
+    city file, its country's data and the catalogue (a catalogue patch alone would not reach a city whose
+    file states its own prices)."""
+    out: dict[str, Any] = {"fuel_price_usd_per_mwh": {}, "fuel_price_multiplier": {}}
+    for key, value in settings.items():
+        head, _, name = key.partition(".")
+        if key in _PRICE_KEYS:
+            out[key] = float(value)
+        elif head in ("fuel_price_usd_per_mwh", "fuel_price_multiplier"):
+            out[head][name] = float(value)
     return out
 
 
@@ -225,21 +237,23 @@ class Resolver:
                  for k, v in s.items() if _is_catalogue_key(k)]
         try:
             plan_options = PlanOptions(**opt_values)
+            options = replace(input_options(plan_options), extra_assumptions=extra, **price_overrides(s))
         except InputError as exc:
             raise SchemaError(exc.message, file=self.file, field=exc.field or "", fix=exc.fix or DOCS) from None
-        options = replace(input_options(plan_options), extra_assumptions=extra)
         weather = s.get("weather") or {"kind": "synthetic", "seed": DEFAULT_SEED}
         years = weather if isinstance(weather, list) else [weather]
-        if "co2_reduction" in s:
-            probe = self.year_inputs(city_ref, years[0], cat, replace(options, target_co2_t=0.0))
-            today = float(sum(probe.baseline.get("co2_by_sector_t", {}).values()))
-            options = replace(options, target_co2_t=max(0.0, (1.0 - float(s["co2_reduction"])) * today))
         hours = s.get("hours")
 
         def horizon(inp: PlanInputs) -> PlanInputs:
             if hours is None or int(hours) >= inp.n_hours:
                 return inp
             return inp.subset(0, int(hours))
+
+        if "co2_reduction" in s:
+            # today's CO2 of the horizon solved (a window's own baseline, per year), as jasyl tradeoff does
+            probe = horizon(self.year_inputs(city_ref, years[0], cat, replace(options, target_co2_t=0.0)))
+            today = float(sum(probe.baseline.get("co2_by_sector_t", {}).values()))
+            options = replace(options, target_co2_t=max(0.0, (1.0 - float(s["co2_reduction"])) * today))
 
         design = [horizon(self.year_inputs(city_ref, y, cat, options)) for y in years]
         inputs = concat_years(design)

@@ -64,7 +64,7 @@ DOCS = "see docs/sweep.md for the scenario file format"
 #: fields of :class:`jasyl.planning.PlanOptions` that are not plan-option settings of a scenario: the
 #: scenario's own ``city``, ``weather``, ``method`` and ``hours`` settings (richer: weather sources, several
 #: design years) replace the first four; the report's language, measures and pathway do not apply
-_NOT_OPTIONS = frozenset({"city", "weather", "method", "hours", "language", "measures", "pathway"})
+_NOT_OPTIONS = frozenset({"city", "weather", "method", "hours", "language", "measures", "pathway", "tradeoff"})
 
 #: settings that are not plan-option fields: name -> what it is
 FIXED_SETTINGS: dict[str, str] = {
