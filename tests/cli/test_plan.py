@@ -83,6 +83,9 @@ def test_real_plan_in_kazakh_with_table_output(tmp_path: Path, capsys: pytest.Ca
         (["--hours", "10"], "--hours"),
         (["--weather", "/nonexistent/weather.epw"], "--weather"),
         (["--city", "/nonexistent/city.yaml"], None),
+        (["--hours", "24", "--contract-mw", "5"], "--contract-mw"),  # a contract outside the ppa rule
+        (["--hours", "24", "--price-basis", "cheap"], "--price-basis"),
+        (["--hours", "24", "--grid-connection", "-1"], "--grid-connection"),
     ],
 )
 def test_bad_input_exits_2_without_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
@@ -205,3 +208,16 @@ def test_plan_report_pathway_is_the_default_pathway_command(plan_run: tuple[int,
     years = [int(y) for y in re.findall(r"<tr><td>(\d{4})</td>", section)]
     assert years == [y["year"] for y in command["years"]]
     assert "fig-pathway" in section
+
+
+def test_ppa_contract_from_the_command_line_enters_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["plan", "--out", str(tmp_path), "--hours", "48", "--no-pathway", "--no-tradeoff", "--format", "json",
+                 "--accounting", "ppa", "--contract-mw", "5", "--contract-mwh", "20000", "--contract-price", "60",
+                 "--contract-source", "test hydro"])
+    assert code == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["accounting"] == "ppa"
+    contract = {a["name"]: a for a in s["assumptions"] if a["name"].startswith("contract.")}
+    assert contract["contract.firm_mw"]["value"] == 5.0 and contract["contract.source"]["source"] == "test hydro"
+    delivered = [v for k, v in s["energy_mwh"].items() if k.startswith("contract_")]
+    assert delivered and 0 < delivered[0] <= 20000 * (1 + 1e-6)  # per year, at most the contracted volume

@@ -36,6 +36,16 @@ FLAGS: dict[str, str] = {
     "planner_years": "--planner-years",
     "site": "--site",
     "gwp_set": "--gwp",
+    "accounting": "--accounting",
+    "price_basis": "--price-basis",
+    "islanded": "--islanded",
+    "grid_connection_mw": "--grid-connection",
+    "contract_mw": "--contract-mw",
+    "contract_mwh": "--contract-mwh",
+    "contract_price_usd_per_mwh": "--contract-price",
+    "contract_source": "--contract-source",
+    "points": "--points",
+    "workers": "--workers",
 }
 
 

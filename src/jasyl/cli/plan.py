@@ -83,6 +83,18 @@ def plan_command(
                                            "(typical days for a full year).")] = True,
     islanded: Annotated[bool, typer.Option("--islanded", help="No grid connection; batteries hold an operating "
                                            "reserve.")] = False,
+    price_basis: Annotated[str, typer.Option("--price-basis", help="Prices the plan is optimised with: financial "
+                                             "(today's regulated prices, default) or economic (fuel at export "
+                                             "parity); both are reported.")] = "financial",
+    grid_connection: Annotated[float | None, typer.Option("--grid-connection", help="Existing grid connection, MW "
+                                                          "(default: the city file's, else today's peak).")] = None,
+    contract_mw: Annotated[float | None, typer.Option("--contract-mw", help="ppa: firm MW of the clean contract "
+                                                      "(default: the city file's).")] = None,
+    contract_mwh: Annotated[float | None, typer.Option("--contract-mwh", help="ppa: MWh a year of the contract.")]
+    = None,
+    contract_price: Annotated[float | None, typer.Option("--contract-price", help="ppa: USD per MWh delivered.")]
+    = None,
+    contract_source: Annotated[str | None, typer.Option("--contract-source", help="ppa: what delivers it.")] = None,
 ) -> None:
     """The main job: inventory, hourly profiles, least-cost zero-carbon plan and a report (kk/ru/en)."""
     labels = Labels(lang.value)
@@ -99,6 +111,12 @@ def plan_command(
             accounting=accounting,  # type: ignore[arg-type]
             tradeoff=tradeoff,
             islanded=islanded,
+            price_basis=price_basis,  # type: ignore[arg-type]
+            grid_connection_mw=grid_connection,
+            contract_mw=contract_mw,
+            contract_mwh=contract_mwh,
+            contract_price_usd_per_mwh=contract_price,
+            contract_source=contract_source,
         )
         with RichProgress(labels) as progress, stdout_to_stderr():
             outcome = run_plan(options, progress)
