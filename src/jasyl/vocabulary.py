@@ -118,6 +118,11 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 LANGUAGE_SET: frozenset[str] = frozenset(LANGUAGES)
 DEFAULT_LANGUAGE: Language = "en"
 
+#: weather file formats read by jasyl.weather.read_weather
+WeatherFormat = Literal["epw", "tmy3", "pvgis-csv", "pvgis-json", "era5", "csv"]
+WEATHER_FORMATS: tuple[WeatherFormat, ...] = get_args(WeatherFormat)
+WEATHER_FORMAT_SET: frozenset[str] = frozenset(WEATHER_FORMATS)
+
 #: how the planner solves a year: the full hourly LP, or typical days checked hour by hour
 PlanMethod = Literal["exact", "typical_days"]
 PLAN_METHODS: tuple[PlanMethod, ...] = get_args(PlanMethod)

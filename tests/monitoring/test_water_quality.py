@@ -100,7 +100,7 @@ def test_site_class_from_mean_or_maximum(table: ClassTable) -> None:
 @pytest.mark.parametrize(("patch", "field", "words"), [
     ({"source": ""}, "source", "source"),
     ({"classes": ["I"]}, "classes", "at least two"),
-    ({"indicators": {"arsenic": {"upper_limits": [1, 2, 3, 4, 5]}}}, "indicators.arsenic", "unknown"),
+    ({"indicators": {"unobtainium": {"upper_limits": [1, 2, 3, 4, 5]}}}, "indicators.unobtainium", "unknown"),
     ({"indicators": {"bod5": {"upper_limits": [1, 2, 3]}}}, "indicators.bod5.upper_limits", "list of 5"),
     ({"indicators": {"bod5": {"upper_limits": [1, 3, 2, 4, 5]}}}, "indicators.bod5.upper_limits", "increasing"),
     ({"indicators": {"dissolved_oxygen": {"lower_limits": [4, 5, 6, 7, 8]}}},

@@ -6,18 +6,15 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from jasyl.city import load_city
 from jasyl.cli._console import err_console, option_names, wide_console
 from jasyl.cli._options import FormatOption, TableOrJson
-from jasyl.errors import InputError
-from jasyl.profiles import build_profiles
+from jasyl.planning.options import ProfilesOptions
+from jasyl.planning.profiles import run_profiles
 from jasyl.report.profiles import write_profiles
-from jasyl.weather import DEFAULT_SEED, read_weather
 
 __all__ = ["register", "profiles_command"]
 
@@ -71,23 +68,13 @@ def profiles_command(
     output_format: FormatOption = TableOrJson.table,
 ) -> None:
     """Hourly PV/wind capacity factors and demand for a year (synthetic weather unless --weather)."""
-    with option_names({"fill_gaps": "--fill-gaps"}):
-        if fill_gaps < 0:
-            raise InputError("must be >= 0", field="fill_gaps")
-        c = load_city(city)
-        table: pd.DataFrame | None = None
-        if weather is not None:
-            table = read_weather(
-                weather,
-                weather_format,
-                latitude=lat,
-                longitude=lon,
-                wind_height_m=wind_height,
-                fill_gaps_hours=fill_gaps,
-                year=year,
-                fallback_location=(c.location.latitude, c.location.longitude, c.location.elevation_m),
-            )
-        profiles = build_profiles(c, table, seed=DEFAULT_SEED if seed is None else seed)
+    with option_names({"fill_gaps_hours": "--fill-gaps", "weather_format": "--weather-format", "latitude": "--lat",
+                       "longitude": "--lon", "wind_height_m": "--wind-height", "year": "--year", "seed": "--seed"}):
+        options = ProfilesOptions(city=city, weather=None if weather is None else str(weather),
+                                  weather_format=weather_format,  # type: ignore[arg-type]
+                                  latitude=lat, longitude=lon, wind_height_m=wind_height, fill_gaps_hours=fill_gaps,
+                                  year=year, seed=seed)
+        profiles = run_profiles(options).profiles
     files = write_profiles(profiles, out, parquet=parquet)
     summary = dict(profiles.summary)
     summary["files"] = [str(f) for f in files]

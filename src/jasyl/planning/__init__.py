@@ -6,6 +6,7 @@ from dicts, an input hash) and an optional progress callback (:mod:`jasyl.progre
 * :func:`run_plan` (:class:`PlanOptions`) -> :class:`PlanOutcome` (plan, inventory, MACC, pathway);
 * :func:`run_pathway` (:class:`PathwayOptions`) -> :class:`~jasyl.pathway.Pathway` (cached);
 * :func:`run_macc` (:class:`MaccOptions`) -> :class:`MaccOutcome`;
+* :func:`run_profiles` (:class:`ProfilesOptions`) -> :class:`ProfilesOutcome` (hourly supply and demand);
 * :func:`run_sweep` (:class:`SweepSpec`, a scenario file) -> results table, on Dask
   (:mod:`.sweep`; scenario files in :mod:`.scenario`); :class:`JobManager` runs use cases in the
   background for the web (:mod:`.jobs`);
@@ -20,8 +21,16 @@ from __future__ import annotations
 from jasyl.planning.city_inputs import CityData, inputs_factory, inputs_from_city, profiles_for
 from jasyl.planning.jobs import JobManager
 from jasyl.planning.macc import MaccOutcome, run_macc
-from jasyl.planning.options import MaccOptions, Options, PathwayOptions, PlanOptions, TradeoffOptions
+from jasyl.planning.options import (
+    MaccOptions,
+    Options,
+    PathwayOptions,
+    PlanOptions,
+    ProfilesOptions,
+    TradeoffOptions,
+)
 from jasyl.planning.pathway import planner_check_for, run_pathway
+from jasyl.planning.profiles import ProfilesOutcome, run_profiles
 from jasyl.planning.run import PlanOutcome, plan, plan_inputs, run_plan
 from jasyl.planning.scenario import SweepSpec, load_sweep_spec
 from jasyl.planning.sweep import run_sweep
@@ -43,6 +52,9 @@ __all__ = [
     "planner_check_for",
     "profiles_for",
     "run_macc",
+    "run_profiles",
+    "ProfilesOptions",
+    "ProfilesOutcome",
     "run_pathway",
     "run_plan",
     "run_sweep",

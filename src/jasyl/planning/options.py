@@ -38,9 +38,10 @@ from jasyl.errors import InputError
 from jasyl.i18n import translate
 from jasyl.model.city_inputs import InputOptions
 from jasyl.pathway.milestones import parse_milestones
-from jasyl.vocabulary import Accounting, Language, PathwayEngine, PlanMethod, PriceBasis
+from jasyl.vocabulary import Accounting, Language, PathwayEngine, PlanMethod, PriceBasis, WeatherFormat
 
-__all__ = ["Options", "PlanOptions", "PathwayOptions", "MaccOptions", "TradeoffOptions", "SCHEMA_VERSION"]
+__all__ = ["Options", "PlanOptions", "PathwayOptions", "MaccOptions", "TradeoffOptions", "ProfilesOptions",
+           "SCHEMA_VERSION"]
 
 #: version of the options' dict form (part of every input hash)
 SCHEMA_VERSION = 1
@@ -369,5 +370,41 @@ class MaccOptions(Options):
         _check_file(self, "measures", "measures file", "give the path of a measures YAML file")
 
 
+@dataclass(frozen=True)
+class ProfilesOptions(Options):
+    """Options of :func:`jasyl.planning.run_profiles` (``jasyl profiles``)."""
+
+    use_case: ClassVar[str] = "profiles"
+
+    city: str | None = None
+    #: weather file; None: the synthetic year of the city's normals
+    weather: str | None = None
+    #: format of the weather file (None: recognised from the file)
+    weather_format: WeatherFormat | None = field(default=None, metadata={"what": "weather format"})
+    #: latitude/longitude of the ERA5 grid point or of a CSV without them (None: the city's)
+    latitude: float | None = None
+    longitude: float | None = None
+    #: wind measurement height of a jasyl CSV, m
+    wind_height_m: float | None = None
+    #: interpolate gaps of up to N hours (0: gaps are errors)
+    fill_gaps_hours: int = 0
+    #: UTC year to use from a multi-year file
+    year: int | None = None
+    #: random seed of the synthetic year (None: the default seed)
+    seed: int | None = None
+
+    def check(self) -> None:
+        if self.fill_gaps_hours < 0:
+            raise InputError(f"must be >= 0, got {self.fill_gaps_hours}", field="fill_gaps_hours",
+                             fix="give the longest gap to fill in hours, e.g. 3")
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            raise InputError(f"latitude must lie in -90..90, got {self.latitude}", field="latitude")
+        if self.longitude is not None and not -180 <= self.longitude <= 360:
+            raise InputError(f"longitude must lie in -180..360, got {self.longitude}", field="longitude")
+        if self.wind_height_m is not None and not 0 < self.wind_height_m <= 300:
+            raise InputError(f"wind height must lie in 0..300 m, got {self.wind_height_m}", field="wind_height_m")
+        _check_file(self, "weather", "weather file", _WEATHER_FIX)
+
+
 # keep typing's names referenced for get_type_hints on the dataclasses above
-_ = (typing, Language, PathwayEngine, PlanMethod)
+_ = (typing, Language, PathwayEngine, PlanMethod, WeatherFormat)
