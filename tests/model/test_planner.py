@@ -145,3 +145,13 @@ def test_unbounded_export_gives_plain_explanation(make_inputs):
     inp.export_price = 5000.0  # exporting pays more than any plant costs
     with pytest.raises(SolveError, match="grid_export_max_mw"):
         solve_inputs(inp)
+
+
+def test_no_imports_still_limits_exports_by_the_connection(make_inputs):
+    # grid_import_max_mw=0 (no imports) is not "islanded": exports still pass through the city's
+    # connection, which has a size and a reinforcement cost (a free, unlimited export line was a bug)
+    inp = make_inputs(hours=(0, 48), grid_import_max_mw=0.0)
+    assert inp.import_max_mw == 0.0 and inp.reserve is not None
+    assert inp.connection is not None and np.isfinite(inp.connection.existing_mw)
+    islanded = make_inputs(hours=(0, 48), islanded=True)
+    assert islanded.export_max_mw == 0.0

@@ -203,6 +203,7 @@ def test_target_weather_solve_and_file_settings_reach_the_inputs(resolver: Resol
     assert _gen(stress.inputs, "wind").cf.mean() < _gen(b.inputs, "wind").cf.mean()  # 3-7 Jan is a calm
     two = _resolve(resolver, weather=["synthetic", "stress"])
     assert two.inputs.n_hours == 2 * HOURS and two.design_years == ["synthetic", "stress"]
+    two.inputs.validate()  # every hourly series joined (heat-pump availability, contract shapes)
     assert _resolve(resolver, hours=72).inputs.n_hours == 72
     checked = _resolve(resolver, check_weather=["stress"])
     assert [label for label, _i in checked.checks] == ["stress"]

@@ -341,9 +341,9 @@ def inputs_from_profiles(
         opt.grid_import_max_mw if opt.grid_import_max_mw is not None else float("inf"))
     connection = None
     reserve = None
-    if import_max == 0.0:
+    if import_max == 0.0:  # nothing to lean on in a shortfall: batteries hold the reserve
         reserve = OperatingReserve(cat.reserve_share_of_load, cat.reserve_largest_infeed_mw)
-    else:
+    if import_max > 0.0 or export_max > 0.0:  # the connection limits exports too, even with no imports
         existing = opt.grid_connection_mw if opt.grid_connection_mw is not None else existing_connection_mw
         per_peak = prices.connection_per_peak if prices is not None else 1.0
         existing_mw = float(existing) if existing is not None else per_peak * float(elec.max(initial=0.0))

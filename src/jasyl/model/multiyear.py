@@ -34,6 +34,10 @@ def _same(names_a: list[str], names_b: list[str], what: str) -> None:
         raise ValueError(f"the years differ in their {what}: {names_a} vs {names_b}")
 
 
+def _ones_if_none(values: np.ndarray | None, n: int) -> np.ndarray:
+    return np.ones(n) if values is None else np.asarray(values, dtype=float)
+
+
 def concat_years(years: list[PlanInputs]) -> PlanInputs:
     """The problem of designing once for all ``years`` (see the module documentation)."""
     if not years:
@@ -48,6 +52,7 @@ def concat_years(years: list[PlanInputs]) -> PlanInputs:
         _same([f.name for f in first.fossil], [f.name for f in other.fossil], "fossil supplies")
         _same([v.name for v in first.vehicles], [v.name for v in other.vehicles], "vehicle classes")
         _same(sorted(first.demand), sorted(other.demand), "demand buses")
+        _same([k.name for k in first.contracts], [k.name for k in other.contracts], "contracts")
     n = len(years)
     span = pd.Timedelta(hours=first.n_hours)
     parts = []
@@ -67,8 +72,19 @@ def concat_years(years: list[PlanInputs]) -> PlanInputs:
                         energy_cost=sum(y.storages[i].energy_cost for y in years))
                 for i, s in enumerate(first.storages)]
     converters = [replace(c, efficiency=cat([y.converters[i].efficiency for y in years]),
+                          availability=None if c.availability is None
+                          else cat([_ones_if_none(y.converters[i].availability, y.n_hours) for y in years]),
                           capital_cost=sum(y.converters[i].capital_cost for y in years))
                   for i, c in enumerate(first.converters)]
+    # annual_mwh is per year; the horizon's year_fraction (the number of years) scales it in the LP
+    contracts = [replace(k, annual_mwh=sum(y.contracts[i].annual_mwh for y in years) / n,
+                         shape=None if all(y.contracts[i].shape is None for y in years)
+                         else cat([_ones_if_none(y.contracts[i].shape, y.n_hours) for y in years]))
+                 for i, k in enumerate(first.contracts)]
+    connection = None if first.connection is None else replace(
+        first.connection,
+        existing_mw=min(y.connection.existing_mw for y in years if y.connection is not None),
+        reinforcement_cost=sum(y.connection.reinforcement_cost for y in years if y.connection is not None))
     fossil = [replace(f, capacity_mw=max(y.fossil[i].capacity_mw for y in years)) for i, f in enumerate(first.fossil)]
     vehicles = [replace(v, ev_profile=cat([y.vehicles[i].ev_profile for y in years]),
                         fuel_cost=sum(y.vehicles[i].fuel_cost for y in years),
@@ -93,6 +109,8 @@ def concat_years(years: list[PlanInputs]) -> PlanInputs:
         converters=converters,
         fossil=fossil,
         vehicles=vehicles,
+        contracts=contracts,
+        connection=connection,
         co2_target_t=sum(y.co2_target_t for y in years),
         year_fraction=sum(y.year_fraction for y in years),
         baseline=baseline,
