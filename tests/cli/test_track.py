@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from jasyl.cli import main
-from tests.tracking.test_compare import ACTUALS
+from tests.tracking.test_compare import ACTUALS as LATER
+
+#: the hand-made actuals moved to years that have begun (the CLI reads them on the real date)
+ACTUALS = LATER.replace("\n2027,", "\n2024,")
 
 
 @pytest.fixture
@@ -25,6 +28,8 @@ def test_template_import_and_bad_file(tmp_path: Path, db: str, capsys: pytest.Ca
     assert main(["track", "template", "--out", str(tmp_path / "t.csv")]) == 0
     assert main(["track", "template", "--format", "xlsx", "--out", str(tmp_path / "t.xlsx")]) == 0
     assert (tmp_path / "t.xlsx").read_bytes()[:2] == b"PK"
+    assert main(["track", "import", str(tmp_path / "t.xlsx"), "--db", db]) == 2   # blank template: nothing stored
+    assert "no rows to import" in capsys.readouterr().err
     good = tmp_path / "good.csv"
     good.write_text(ACTUALS, encoding="utf-8")
     assert main(["track", "import", str(good), "--db", db, "--output", "json"]) == 0
@@ -39,6 +44,11 @@ def test_template_import_and_bad_file(tmp_path: Path, db: str, capsys: pytest.Ca
     assert main(["track", "import", str(bad), "--db", db]) == 2
     err = capsys.readouterr().err
     assert "line 9" in err and "line 10" in err and "nothing was stored" in err
+    later = tmp_path / "later.csv"
+    later.write_text(LATER, encoding="utf-8")                  # 2027 has not begun: refused, line by line
+    assert main(["track", "import", str(later), "--db", db, "--partial"]) == 2
+    err = capsys.readouterr().err
+    assert all(f"line {n}: year '2027'" in err for n in (6, 7, 8)) and "has not begun" in err
     assert main(["track", "import", str(tmp_path / "missing.csv"), "--db", db]) == 2
     assert main(["track", "import", str(good), "--format", "pdf", "--db", db]) == 2
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from jasyl.errors import InputError
-from jasyl.tracking.actuals import COLUMNS, read_actuals
+from jasyl.tracking.actuals import COLUMNS, check_row, read_actuals
 from jasyl.tracking.template import example_rows, template_csv, template_xlsx
 
 GOOD = """year,month,quantity,sector,carrier,item,value,unit,source,note
@@ -65,6 +66,22 @@ def test_bad_file_names_every_bad_line(tmp_path: Path) -> None:
     assert any("line 13" in m and "unit 'MWh'" in m and "power" in m for m in messages)
     assert any("line 11" in m and "year '1890'" in m for m in messages)
     assert len(res.rows) == 8                     # the good rows are there, the caller decides
+
+
+def test_a_period_that_has_not_begun_is_refused() -> None:
+    today = date(2026, 11, 28)
+
+    def row(year: str, month: str = "") -> dict[str, str]:
+        return {"year": year, "month": month, "quantity": "installed_capacity", "item": "pv", "value": "1",
+                "unit": "MW"}
+
+    for year, month in (("2026", ""), ("2026", "11"), ("2025", "12"), ("1990", "")):
+        good, errors = check_row(row(year, month), 2, today=today)
+        assert errors == [] and good is not None, (year, month)
+    for year, month, field in (("2027", "", "year"), ("2026", "12", "month"), ("2030", "1", "year")):
+        bad, errors = check_row(row(year, month), 7, today=today)
+        assert bad is None and [e.field for e in errors] == [field], (year, month)
+        assert "has not begun" in str(errors[0]) and "line 7" in str(errors[0])
 
 
 def test_excel_and_csv_give_the_same_rows(tmp_path: Path) -> None:
@@ -128,6 +145,12 @@ def test_templates_read_back(tmp_path: Path) -> None:
     assert examples.errors == [] and len(examples.rows) == len(example_rows()) >= 10
     xlsx = tmp_path / "template.xlsx"
     xlsx.write_bytes(template_xlsx())
+    blank = read_actuals(xlsx)                         # the examples are on their own sheet: nothing to import
+    assert blank.errors == [] and blank.rows == []
+    book = load_workbook(xlsx)                         # a user copies the examples into 'actuals'
+    del book["actuals"]
+    book["examples"].title = "actuals"
+    book.save(xlsx)
     from_excel = read_actuals(xlsx)
     assert from_excel.errors == []
     assert [r.key for r in from_excel.rows] == [r.key for r in examples.rows]

@@ -17,7 +17,7 @@ from jasyl.tracking.actuals import read_actuals
 from jasyl.tracking.compare import planned_series
 from jasyl.tracking.run import TrackOptions, _calibrated, track_status
 from jasyl.tracking.store import active_plan, import_actuals, load_actuals, save_plan
-from tests.tracking.test_compare import ACTUALS, PATHWAY
+from tests.tracking.test_compare import ACTUALS, PATHWAY, TODAY
 
 BAD = ACTUALS + ("2026,,installed_capacity,,,pv,-1,MW\n2026,,installed_capacity,,,sun,1,MW\n"
                  "2026,14,emissions,total,,,1,t\n")
@@ -39,16 +39,16 @@ def _counts(engine: object) -> tuple[int, int, list[tuple[object, ...]]]:
 
 def test_import_twice_changes_nothing(db_url: str, tmp_path: Path) -> None:
     engine = open_store(db_url)
-    first = import_actuals(engine, _file(tmp_path, ACTUALS), city="testcity")
+    first = import_actuals(engine, _file(tmp_path, ACTUALS), city="testcity", today=TODAY)
     assert first.committed and first.rows_inserted == 7 and first.rows_updated == 0
     before = _counts(engine)
     assert before[0] == 7 and before[1] == 1
-    again = import_actuals(engine, _file(tmp_path, ACTUALS, "copy.csv"), city="testcity")
+    again = import_actuals(engine, _file(tmp_path, ACTUALS, "copy.csv"), city="testcity", today=TODAY)
     assert not again.committed and again.rows_unchanged == 7 and again.changed == 0
     assert _counts(engine) == before            # not even a batch row or a timestamp changed
     changed = import_actuals(engine, _file(tmp_path, ACTUALS.replace("2026,,installed_capacity,,,battery_energy,10",
                                                                      "2026,,installed_capacity,,,battery_energy,12")),
-                             city="testcity")
+                             city="testcity", today=TODAY)
     assert changed.rows_updated == 1 and changed.rows_unchanged == 6
     assert {r.value for r in load_actuals(engine, "testcity") if r.item == "battery_energy"} == {12.0}
     assert load_actuals(engine, "othercity") == []
@@ -56,11 +56,11 @@ def test_import_twice_changes_nothing(db_url: str, tmp_path: Path) -> None:
 
 def test_bad_file_rejected_whole_with_every_bad_line_named(db_url: str, tmp_path: Path) -> None:
     engine = open_store(db_url)
-    report = import_actuals(engine, _file(tmp_path, BAD), city="testcity")
+    report = import_actuals(engine, _file(tmp_path, BAD), city="testcity", today=TODAY)
     assert not report.committed
     assert report.as_dict()["bad_lines"] == [9, 10, 11]
     assert _counts(engine)[:2] == (0, 0)
-    partial = import_actuals(engine, _file(tmp_path, BAD), city="testcity", partial=True)
+    partial = import_actuals(engine, _file(tmp_path, BAD), city="testcity", partial=True, today=TODAY)
     assert partial.committed and partial.rows_inserted == 7 and len(partial.rejected) == 3
 
 
@@ -72,7 +72,7 @@ def test_status_against_a_stored_plan_gives_hand_computed_statuses(db_url: str, 
     save_plan(engine, slug, "planner", {"engine": "planner", "start_year": 2025}, {**PATHWAY, "start_year": 2025,
               "target_year": 2027, "total_investment_usd": 0.0}, {"series": raw, "raw": raw, "calibration": {}})
     assert active_plan(engine, slug)["planned"]["series"]["pv_mw"][2026] == 10.0  # type: ignore[index]
-    assert import_actuals(engine, _file(tmp_path, ACTUALS), city=slug).committed
+    assert import_actuals(engine, _file(tmp_path, ACTUALS), city=slug, today=TODAY).committed
     out = track_status(engine, TrackOptions(), today=date(2027, 12, 31), data=data)
     assert set(out) >= {"city", "pathway_engine", "indicators"} and out["pathway_engine"] == "planner"
     rows = {(r["name"], r["year"]): r for r in out["indicators"]}

@@ -36,6 +36,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -300,9 +301,17 @@ def _choice(row: dict[str, Any], name: str, allowed: Sequence[str], required: bo
     return value
 
 
-def check_row(raw: dict[str, Any], line: int, *, decimal_comma: bool = False) -> tuple[ActualRow | None,
-                                                                                        list[RowError]]:
-    """Validate one row (a mapping of column -> cell); returns the row or the list of what is wrong with it."""
+def _in_future(year: int, month: int, today: date) -> bool:
+    """True when the period (a year, or a month of it) starts after ``today``."""
+    return year > today.year or (year == today.year and month > today.month)
+
+
+def check_row(raw: dict[str, Any], line: int, *, decimal_comma: bool = False,
+              today: date | None = None) -> tuple[ActualRow | None, list[RowError]]:
+    """Validate one row (a mapping of column -> cell); returns the row or the list of what is wrong with it.
+
+    A period that has not begun by ``today`` (default: the system date) is refused: actuals cannot lie ahead.
+    """
     errors: list[RowError] = []
     year = month = 0
     try:
@@ -364,6 +373,14 @@ def check_row(raw: dict[str, Any], line: int, *, decimal_comma: bool = False) ->
         elif unit.endswith("CO2e") and item not in ("co2e", ""):
             errors.append(RowError(line, "unit", unit_text, f"{unit} is CO2-equivalent but item is {item}"))
             unit = None
+    day = today or date.today()
+    if YEAR_MIN <= year <= YEAR_MAX and _in_future(year, month, day):
+        in_this_year = year == day.year
+        errors.append(RowError(line, "month" if in_this_year else "year",
+                               str(raw.get("month") if in_this_year else raw.get("year")),
+                               (f"{year}-{month:02d}" if in_this_year else str(year))
+                               + f" has not begun yet (today is {day.isoformat()}); actuals are what happened: "
+                               "check the date"))
     if errors or unit is None or value is None:
         return None, errors
     try:
@@ -376,12 +393,12 @@ def check_row(raw: dict[str, Any], line: int, *, decimal_comma: bool = False) ->
 
 
 def parse_rows(records: Iterable[tuple[int, dict[str, Any]]], result: ReadResult, *,
-               decimal_comma: bool = False) -> ReadResult:
+               decimal_comma: bool = False, today: date | None = None) -> ReadResult:
     """Check every (line, row) and the file as a whole (a key given twice names both lines)."""
     seen: dict[tuple[int, int, str, str, str, str], int] = {}
     for line, raw in records:
         result.rows_read += 1
-        row, errors = check_row(raw, line, decimal_comma=decimal_comma)
+        row, errors = check_row(raw, line, decimal_comma=decimal_comma, today=today)
         if row is not None:
             first = seen.get(row.key)
             if first is not None:
@@ -447,7 +464,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     raise InputError("cannot decode the file as UTF-8 or Windows-1251", file=path, fix="save it as CSV UTF-8")
 
 
-def _read_csv(path: Path, result: ReadResult) -> ReadResult:
+def _read_csv(path: Path, result: ReadResult, today: date | None = None) -> ReadResult:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -487,7 +504,7 @@ def _read_csv(path: Path, result: ReadResult) -> ReadResult:
             yield line, dict(zip(header, cells, strict=False))
 
     try:
-        parse_rows(records(), result, decimal_comma=delimiter == ";")
+        parse_rows(records(), result, decimal_comma=delimiter == ";", today=today)
     except csv.Error as exc:
         raise InputError(f"line {reader.line_num}: broken CSV ({exc})", file=path,
                          fix="check the quotes on that line") from None
@@ -496,7 +513,7 @@ def _read_csv(path: Path, result: ReadResult) -> ReadResult:
     return result
 
 
-def _read_xlsx(path: Path, result: ReadResult) -> ReadResult:
+def _read_xlsx(path: Path, result: ReadResult, today: date | None = None) -> ReadResult:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
@@ -521,7 +538,7 @@ def _read_xlsx(path: Path, result: ReadResult) -> ReadResult:
                     continue
                 yield line, dict(zip(header, values, strict=False))
 
-        parse_rows(records(), result, decimal_comma=True)
+        parse_rows(records(), result, decimal_comma=True, today=today)
         if header is None:
             raise InputError(f"sheet '{sheet.title}' has no header row", file=path, field="header", fix=_FIX_COLUMNS)
     finally:
@@ -529,7 +546,7 @@ def _read_xlsx(path: Path, result: ReadResult) -> ReadResult:
     return result
 
 
-def read_actuals(path: str | Path, fmt: str | None = None) -> ReadResult:
+def read_actuals(path: str | Path, fmt: str | None = None, *, today: date | None = None) -> ReadResult:
     """Read and validate an actuals file (CSV or Excel); bad rows are in ``errors``, never raised.
 
     Raises :class:`InputError` only for what makes the whole file unreadable (no header, unknown columns,
@@ -540,4 +557,4 @@ def read_actuals(path: str | Path, fmt: str | None = None) -> ReadResult:
     if not p.is_file():
         raise InputError("the file does not exist", file=p, fix="give the path of a CSV or .xlsx actuals file")
     result = ReadResult(file=str(p), format=kind)
-    return _read_xlsx(p, result) if kind == "xlsx" else _read_csv(p, result)
+    return _read_xlsx(p, result, today) if kind == "xlsx" else _read_csv(p, result, today)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -108,14 +109,14 @@ def store_rows(engine: Engine, rows: list[ActualRow], *, city: str, file: str, s
 
 
 def import_actuals(engine: Engine, path: str | Path, *, city: str, fmt: str | None = None, partial: bool = False,
-                   demo: bool = False) -> ImportReport:
+                   demo: bool = False, today: date | None = None) -> ImportReport:
     """Read, validate and store an actuals file (see the module docstring).
 
     With bad rows and ``partial`` False nothing is stored and the report lists every bad line; with
     ``partial`` True the good rows are stored.
     """
     p = Path(path)
-    result: ReadResult = read_actuals(p, fmt)
+    result: ReadResult = read_actuals(p, fmt, today=today)
     report = ImportReport(file=str(p), format=result.format, city=city, rows_read=result.rows_read,
                           rejected=list(result.errors), partial=partial)
     if result.errors and not partial:

@@ -1,7 +1,8 @@
 """The actuals template as CSV (shipped file) and as an Excel workbook with drop-down lists (openpyxl).
 
-The workbook has three sheets: ``actuals`` (the header, the example lines of the CSV template, and data
-validation on quantity, sector, carrier, item and unit), ``guide`` (what each column and quantity means,
+The workbook has four sheets: ``actuals`` (the header and data validation on quantity, sector, carrier, item
+and unit; empty, so importing the blank template stores nothing), ``examples`` (the example lines of the CSV
+template, to copy into ``actuals``), ``guide`` (what each column and quantity means,
 which units fit) and ``lists`` (the allowed values the drop-downs point to). :func:`jasyl.tracking.actuals.
 read_actuals` reads the ``actuals`` sheet of such a workbook back.
 """
@@ -68,7 +69,18 @@ def template_xlsx(*, with_examples: bool = True) -> bytes:
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    widths = {"year": 8, "month": 7, "quantity": 26, "sector": 28, "carrier": 18, "item": 16, "value": 12,
+              "unit": 12, "source": 40, "note": 30}
+    for i, name in enumerate(COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + i)].width = widths[name]
+    sheet.freeze_panes = "A2"
     if with_examples:
+        # the examples live on their own sheet, never on 'actuals': importing the blank template stores nothing
+        # (as the CSV template, whose example lines are commented out)
+        examples = book.create_sheet("examples")
+        examples.append(list(COLUMNS))
+        for cell in examples[1]:
+            cell.font = Font(bold=True)
         for cells in example_rows():
             row: list[object] = []
             for name, text in zip(COLUMNS, cells, strict=False):
@@ -76,12 +88,9 @@ def template_xlsx(*, with_examples: bool = True) -> bytes:
                     row.append(float(text) if "." in text else int(text))
                 else:
                     row.append(text)
-            sheet.append(row)
-    widths = {"year": 8, "month": 7, "quantity": 26, "sector": 28, "carrier": 18, "item": 16, "value": 12,
-              "unit": 12, "source": 40, "note": 30}
-    for i, name in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + i)].width = widths[name]
-    sheet.freeze_panes = "A2"
+            examples.append(row)
+        for i, name in enumerate(COLUMNS):
+            examples.column_dimensions[chr(ord("A") + i)].width = widths[name]
 
     lists = book.create_sheet("lists")
     columns = {
@@ -109,6 +118,9 @@ def template_xlsx(*, with_examples: bool = True) -> bytes:
         cell.font = Font(bold=True)
     for name in COLUMNS:
         guide.append([name, COLUMN_HELP[name]])
+    guide.append([])
+    guide.append(["sheets", "Write your figures on the sheet 'actuals' (only that sheet is imported). The sheet "
+                            "'examples' shows filled lines: copy the ones you need into 'actuals'."])
     guide.append([])
     guide.append(["quantity", "what it is"])
     for q in QUANTITIES.values():
