@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from jasyl.errors import InputError
@@ -45,8 +45,12 @@ def _alert_dict(a: Alert, site: Site | None) -> dict[str, Any]:
             "created_utc": _iso(a.created_at)}
 
 
-def act_on_alert(engine: Engine, alert_id: int, action: str, *, user: str, comment: str) -> dict[str, Any]:
+def act_on_alert(engine: Engine | Connection, alert_id: int, action: str, *, user: str,
+                 comment: str) -> dict[str, Any]:
     """Apply ``action`` to an alert; returns ``{"before": ..., "after": ..., "event": ...}`` for the audit log.
+
+    Given a :class:`~sqlalchemy.Connection` in a transaction (the web's audited write), the change joins
+    that transaction, so the change and its audit entry are stored together or not at all.
 
     Raises :class:`InputError` naming the field for an unknown alert or action, a move the alert's
     status does not allow, or a missing or too long comment.

@@ -8,12 +8,13 @@ deadline has passed and it is not ``restored``; the register says by how many da
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from jasyl.errors import InputError
 from jasyl.store.engine import utcnow
@@ -84,18 +85,29 @@ def set_record(engine: Engine, source: str, *, disturbed_area_ha: float | None =
             conn.execute(update(RestorationRecord).where(RestorationRecord.id == existing.id).values(**values))
 
 
-def add_event(engine: Engine, source: str, status: str, when: date, evidence: str, note: str = "",
+@contextlib.contextmanager
+def _begin(bind: Engine | Connection) -> Iterator[Connection]:
+    """A transaction of its own on an engine; a connection's transaction as it is (the caller commits)."""
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.begin() as conn:
+        yield conn
+
+
+def add_event(engine: Engine | Connection, source: str, status: str, when: date, evidence: str, note: str = "",
               demo: bool = False) -> bool:
     """Record a status change with its date and evidence; the source's status follows its latest event.
 
-    Returns False when the same event (source, status, date) is already recorded (nothing changes).
+    Returns False when the same event (source, status, date) is already recorded (nothing changes). Given a
+    connection in a transaction (the web's audited write), the event joins it (event and audit entry together).
     """
     if not evidence.strip():
         raise InputError("every status change needs its evidence", field="evidence",
                          fix="give a photo or document reference (file name, register number, URL)")
     if when > date.today():
         raise InputError(f"the date {when} is in the future", field="date", fix="record an event once it happened")
-    with engine.begin() as conn:
+    with _begin(engine) as conn:
         src = _source(conn, source)
         events = conn.execute(select(SourceStatusEvent.status, SourceStatusEvent.date)
                               .where(SourceStatusEvent.source_id == src.id)

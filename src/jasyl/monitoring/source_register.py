@@ -1,7 +1,9 @@
 """The pollution-source register, one source at a time (what the inspector pages do): read, create and
 edit a source by id, with the same validation as ``jasyl monitor sources import`` (:func:`check_source`).
 
-Each write returns the row before and after, for the audit log. Demo sources keep their DEMO label
+Each write returns the row before and after, for the audit log; given a
+:class:`~sqlalchemy.Connection` in a transaction (the web's audited write) it joins that transaction, so
+the change and its audit entry are stored together or not at all. Demo sources keep their DEMO label
 when edited (they stay out of every real figure).
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,7 +54,7 @@ def get_source(engine: Engine, source_id: int) -> dict[str, Any] | None:
         return None if s is None else source_dict(s)
 
 
-def create_source(engine: Engine, row: dict[str, Any], *, origin: str) -> dict[str, Any]:
+def create_source(engine: Engine | Connection, row: dict[str, Any], *, origin: str) -> dict[str, Any]:
     """Register a new source (``origin`` says who registered it); raises InputError on bad fields or a
     name that exists already."""
     values = _checked(row)
@@ -70,7 +72,7 @@ def create_source(engine: Engine, row: dict[str, Any], *, origin: str) -> dict[s
                          fix="choose another name or edit that source") from exc
 
 
-def update_source(engine: Engine, source_id: int, row: dict[str, Any]) -> dict[str, Any]:
+def update_source(engine: Engine | Connection, source_id: int, row: dict[str, Any]) -> dict[str, Any]:
     """Change a source; returns ``{"before": ..., "after": ...}``."""
     values = _checked(row)
     try:

@@ -15,9 +15,9 @@ use it - pass it to their functions.) Entries are append-only; admins read them 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 
@@ -25,7 +25,9 @@ from jasyl.store import audit as store_audit
 from jasyl.store.users import Account
 from jasyl.web.access import client_of
 
-__all__ = ["audit", "audited", "client_label"]
+__all__ = ["audit", "audited", "audited_write", "client_label"]
+
+_T = TypeVar("_T")
 
 
 def client_label(request: Request) -> str:
@@ -50,3 +52,12 @@ def audited(request: Request, user: Account, action: str, *, object_type: str, o
     with store_audit.audited(request.app.state.engine, user.actor, action, object_type=object_type,
                              object_id=object_id, city=city, client=client_label(request)) as write:
         yield write
+
+
+def audited_write(request: Request, user: Account, action: str, write: Callable[[store_audit.AuditedWrite], _T], *,
+                  object_type: str, object_id: str = "", city: str | None = None) -> _T:
+    """Run ``write(w)`` (it sets ``w.before``/``w.after`` and changes the store through ``w.conn``) and its
+    audit entry in one transaction; returns what ``write`` returns. Blocking: async routes call it through
+    ``run_in_threadpool`` (a write may wait for another writer's lock)."""
+    with audited(request, user, action, object_type=object_type, object_id=object_id, city=city) as w:
+        return write(w)

@@ -15,9 +15,10 @@ from jasyl.monitoring.alert_actions import ALERT_STATUSES, act_on_alert, alert_d
 from jasyl.monitoring.source_register import create_source, get_source, update_source
 from jasyl.monitoring.sources import list_sources
 from jasyl.monitoring.standards import parameters
+from jasyl.store.audit import AuditedWrite
 from jasyl.store.users import Account
 from jasyl.web.access import public, require
-from jasyl.web.audit import audit
+from jasyl.web.audit import audited_write
 from jasyl.web.routers.city_pages import check_city
 from jasyl.web.routers.pages_data import get_overview, invalidate_monitoring, site_history, site_parameter_list
 
@@ -91,12 +92,16 @@ def alert_act(request: Request, city: str, alert_id: int, action: str,
               user: Account = Depends(require("inspector"))) -> dict[str, Any]:
     """Acknowledge, close or reopen an alert; ``{"comment": "..."}`` is required (audited)."""
     check_city(request, city)
-    out = act_on_alert(request.app.state.engine, alert_id, action, user=user.username,
-                       comment=str(body.get("comment", "")))
-    audit(request, user, f"alert.{action}", object_type="alert", object_id=str(alert_id), city=city,
-          before=out["before"], after={**out["after"], "comment": out["event"]["comment"]})
+
+    def write(w: AuditedWrite) -> dict[str, Any]:
+        out = act_on_alert(w.conn, alert_id, action, user=user.username, comment=str(body.get("comment", "")))
+        w.before, w.after = out["before"], {**out["after"], "comment": out["event"]["comment"]}
+        return dict(out["after"])
+
+    after = audited_write(request, user, f"alert.{action}", write, object_type="alert", object_id=str(alert_id),
+                          city=city)  # the change and its audit entry in one transaction
     invalidate_monitoring(request)
-    return out["after"]
+    return after
 
 
 @router.get("/sources")
@@ -112,9 +117,14 @@ async def source_create(request: Request, city: str, body: dict[str, Any] = Body
     """Register a source: name, type, status (operating | closed | illegal | under_restoration), latitude,
     longitude, approximate_location, operator, notes (audited)."""
     check_city(request, city)
-    made = await run_in_threadpool(create_source, request.app.state.engine, dict(body),
-                                   origin=f"api:{user.username}")
-    audit(request, user, "source.create", object_type="source", object_id=str(made["id"]), city=city, after=made)
+
+    def write(w: AuditedWrite) -> dict[str, Any]:
+        made = create_source(w.conn, dict(body), origin=f"api:{user.username}")
+        w.object_id, w.after = str(made["id"]), made
+        return made
+
+    made = await run_in_threadpool(audited_write, request, user, "source.create", write, object_type="source",
+                                   city=city)
     invalidate_monitoring(request)
     return made
 
@@ -126,8 +136,13 @@ async def source_update(request: Request, city: str, source_id: int, body: dict[
     check_city(request, city)
     if get_source(request.app.state.engine, source_id) is None:
         raise HTTPException(status_code=404, detail="no such source")
-    out = await run_in_threadpool(update_source, request.app.state.engine, source_id, dict(body))
-    audit(request, user, "source.update", object_type="source", object_id=str(source_id), city=city,
-          before=out["before"], after=out["after"])
+
+    def write(w: AuditedWrite) -> dict[str, Any]:
+        out = update_source(w.conn, source_id, dict(body))
+        w.before, w.after = out["before"], out["after"]
+        return dict(out["after"])
+
+    after = await run_in_threadpool(audited_write, request, user, "source.update", write, object_type="source",
+                                    object_id=str(source_id), city=city)
     invalidate_monitoring(request)
-    return dict(out["after"])
+    return after

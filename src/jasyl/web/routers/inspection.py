@@ -25,10 +25,11 @@ from jasyl.monitoring.ingest import FORMATS, IngestError, ingest_file
 from jasyl.monitoring.source_register import EDITABLE, create_source, get_source, update_source
 from jasyl.monitoring.sources import list_sources
 from jasyl.report.monitor_labels import MonitorLabels
+from jasyl.store.audit import AuditedWrite
 from jasyl.store.models import SOURCE_STATUSES, SOURCE_TYPES
 from jasyl.store.users import Account
 from jasyl.web.access import require
-from jasyl.web.audit import audit
+from jasyl.web.audit import audit, audited_write
 from jasyl.web.i18n import request_language
 from jasyl.web.routers.city_pages import check_city
 from jasyl.web.routers.pages_data import invalidate_monitoring
@@ -122,8 +123,14 @@ def alert_action(request: Request, city: str, alert_id: int, action: str, commen
     """Acknowledge, close or reopen an alert with a comment (audited)."""
     check_city(request, city)
     engine = request.app.state.engine
-    try:
-        out = act_on_alert(engine, alert_id, action, user=user.username, comment=comment)
+
+    def write(w: AuditedWrite) -> None:
+        out = act_on_alert(w.conn, alert_id, action, user=user.username, comment=comment)
+        w.before, w.after = out["before"], {**out["after"], "comment": out["event"]["comment"]}
+
+    try:  # the change and its audit entry in one transaction
+        audited_write(request, user, f"alert.{action}", write, object_type="alert", object_id=str(alert_id),
+                      city=city)
     except InputError as exc:
         detail = alert_detail(engine, alert_id)
         if detail is None:
@@ -135,8 +142,6 @@ def alert_action(request: Request, city: str, alert_id: int, action: str, commen
         ctx = {"alert": view, "actions": _allowed(detail["status"]), "errors": {exc.field or "comment": exc.message},
                "comment": comment}
         return render(request, "pages/alert.html", ctx, status_code=400)
-    audit(request, user, f"alert.{action}", object_type="alert", object_id=str(alert_id), city=city,
-          before=out["before"], after={**out["after"], "comment": out["event"]["comment"]})
     invalidate_monitoring(request)
     return RedirectResponse(f"/{city}/inspect/alerts/{alert_id}", status_code=303)
 
@@ -161,14 +166,20 @@ async def source_create(request: Request, city: str, user: Account = Depends(req
     check_city(request, city)
     form = await request.form()
     row = _form_row(form)
+
+    def write(w: AuditedWrite) -> dict[str, Any]:
+        made = create_source(w.conn, row, origin=f"web:{user.username}")
+        w.object_id, w.after = str(made["id"]), made
+        return made
+
     try:
-        made = await run_in_threadpool(create_source, request.app.state.engine, row, origin=f"web:{user.username}")
+        made = await run_in_threadpool(audited_write, request, user, "source.create", write, object_type="source",
+                                       city=city)
     except InputError as exc:
         lab = MonitorLabels(request_language(request))
         ctx = {"source": _form_source(row), "errors": {exc.field or "name": exc.message}, "new": True,
                **_choices(lab)}
         return render(request, "pages/source_form.html", ctx, status_code=400)
-    audit(request, user, "source.create", object_type="source", object_id=str(made["id"]), city=city, after=made)
     invalidate_monitoring(request)
     return RedirectResponse(f"/{city}/inspect/sources/{made['id']}", status_code=303)
 
@@ -191,9 +202,14 @@ async def source_update(request: Request, city: str, source_id: int,
     check_city(request, city)
     form = await request.form()
     row = _form_row(form)
-    engine = request.app.state.engine
+
+    def write(w: AuditedWrite) -> None:
+        out = update_source(w.conn, source_id, row)
+        w.before, w.after = out["before"], out["after"]
+
     try:
-        out = await run_in_threadpool(update_source, engine, source_id, row)
+        await run_in_threadpool(audited_write, request, user, "source.update", write, object_type="source",
+                                object_id=str(source_id), city=city)
     except InputError as exc:
         if exc.field == "source_id":
             raise HTTPException(status_code=404, detail="no such source") from exc
@@ -201,8 +217,6 @@ async def source_update(request: Request, city: str, source_id: int,
         return render(request, "pages/source_form.html", {"source": _form_source({**row, "id": source_id}),
                                                           "errors": {exc.field or "name": exc.message}, "new": False,
                                                           **_choices(lab)}, status_code=400)
-    audit(request, user, "source.update", object_type="source", object_id=str(source_id), city=city,
-          before=out["before"], after=out["after"])
     invalidate_monitoring(request)
     return RedirectResponse(f"/{city}/inspect/sources/{source_id}", status_code=303)
 
@@ -229,8 +243,9 @@ async def upload_measurements(request: Request, city: str, file: UploadFile = Fi
                                              partial=bool(partial), site=site.strip() or None)
             report = result.as_dict()
             report["file"] = stored.original_name or stored.stored_name
-            audit(request, user, "measurements.upload", object_type="upload", object_id=stored.stored_name,
-                  city=city, after={**describe(stored), **{k: v for k, v in report.items() if k != "rejected"}})
+            await run_in_threadpool(audit, request, user, "measurements.upload", object_type="upload",
+                                    object_id=stored.stored_name, city=city,
+                                    after={**describe(stored), **{k: v for k, v in report.items() if k != "rejected"}})
             invalidate_monitoring(request)
         except IngestError as exc:
             errors["file"] = exc.message

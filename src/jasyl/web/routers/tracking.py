@@ -26,11 +26,12 @@ from jasyl.monitoring.emissions import damage
 from jasyl.monitoring.register import REGISTER_STATUSES, add_event, parse_date
 from jasyl.monitoring.register import register as register_rows
 from jasyl.report.tracking import PROGRESS_GROUPS, basis_label, progress_chart, unit_label, verdicts
+from jasyl.store.audit import AuditedWrite
 from jasyl.store.users import Account
 from jasyl.tracking.run import TrackOptions, track_status
 from jasyl.tracking.store import active_plan, import_actuals
 from jasyl.web.access import public, require
-from jasyl.web.audit import audit
+from jasyl.web.audit import audit, audited_write
 from jasyl.web.i18n import request_language
 from jasyl.web.routers.city_pages import chart_response, check_city, csv_response
 from jasyl.web.templating import NAV, NavItem, render
@@ -110,8 +111,9 @@ async def upload_actuals(request: Request, city: str, file: UploadFile = File(..
     out = report.as_dict()
     out["file"] = stored.original_name or stored.stored_name
     # the upload itself is a write (the file is kept in the user's folder): audited even when the store is unchanged
-    audit(request, user, "actuals.import", object_type="upload", object_id=stored.stored_name, city=city,
-          after={**describe(stored), **{k: v for k, v in out.items() if k != "rejected"}})
+    await run_in_threadpool(audit, request, user, "actuals.import", object_type="upload",
+                            object_id=stored.stored_name, city=city,
+                            after={**describe(stored), **{k: v for k, v in out.items() if k != "rejected"}})
     if report.committed:
         request.app.state.cache.invalidate("tracking")
     return _progress_page(request, city, upload_report=out, status_code=400 if report.rejected and not partial
@@ -135,16 +137,19 @@ def register_event(request: Request, city: str, source: str = Form(...), status:
     """Record a status change of a source with its date and evidence (audited)."""
     check_city(request, city)
     engine = request.app.state.engine
-    try:
-        new = add_event(engine, source, status, parse_date(when, "date"), evidence, note)
+
+    def write(w: AuditedWrite) -> None:
+        new = add_event(w.conn, source, status, parse_date(when, "date"), evidence, note)
+        w.after = {"status": status, "date": when, "evidence": evidence, "note": note, "recorded": new}
+
+    try:  # the event and its audit entry in one transaction
+        audited_write(request, user, "register.event", write, object_type="source", object_id=source, city=city)
     except InputError as exc:
         return render(request, "pages/register.html", {
             "rows": [r.to_dict() for r in register_rows(engine)], "damage": damage(engine).to_dict(),
             "statuses": REGISTER_STATUSES, "today": date.today().isoformat(),
             "errors": {exc.field or "source": exc.message + (f" ({exc.fix})" if exc.fix else "")}},
             status_code=400)
-    audit(request, user, "register.event", object_type="source", object_id=source, city=city,
-          after={"status": status, "date": when, "evidence": evidence, "note": note, "recorded": new})
     return RedirectResponse(f"/{city}/register", status_code=303)
 
 
