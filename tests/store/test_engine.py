@@ -71,3 +71,35 @@ def test_a_database_made_by_the_old_layout_upgrades_in_place(sqlite_url: str) ->
         assert conn.execute(text("select code, water_body from sites")).all() == [("w1", None)]
     assert {"tracking_actuals", "restoration_records", "emission_records", "settings"} <= set(
         inspect(engine).get_table_names())
+
+
+def test_several_processes_opening_a_new_store_at_once(db_url: str) -> None:
+    """The first commands on a new database often start together (an ingest per file, the web): the one
+    that upgrades holds the lock, the others find the schema and the standards in place (was: "table
+    alembic_version already exists" / duplicate standards)."""
+    import threading
+
+    from jasyl.store.models import Standard
+
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            open_monitoring(db_url).dispose()
+            outcomes.append("ok")
+        except Exception as exc:  # noqa: BLE001 - the outcome is the assertion
+            outcomes.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=open_it) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert outcomes == ["ok"] * 3
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Standard)) > 0
+        assert conn.scalar(text("select count(*) from alembic_version")) == 1
+    engine.dispose()

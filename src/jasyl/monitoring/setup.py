@@ -8,11 +8,11 @@ init``), so a fresh install shows something only when asked.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, select, update
 
 from jasyl.monitoring.demo import load_demo, remove_demo
 from jasyl.monitoring.standards import air_standards, water_standards
-from jasyl.store.engine import open_store
+from jasyl.store.engine import insert_ignore, open_store
 from jasyl.store.models import Measurement, Site, Source, Standard
 
 __all__ = ["open_monitoring", "init_monitoring", "sync_standards", "counts", "remove_demo"]
@@ -24,8 +24,8 @@ def sync_standards(engine: Engine) -> int:
     with engine.begin() as conn:
         existing = set(conn.scalars(select(Standard.id)))
         new = [r for r in rows if r["id"] not in existing]
-        if new:
-            conn.execute(insert(Standard), new)
+        if new:  # another process opening the store at the same moment may write them too
+            conn.execute(insert_ignore(conn, Standard.__table__), new)
         for r in rows:
             if r["id"] in existing:
                 conn.execute(update(Standard).where(Standard.id == r["id"]).values(**r))

@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
@@ -82,11 +84,37 @@ def _alembic_config(connection: Any) -> Config:
     return cfg
 
 
+#: PostgreSQL advisory lock key of schema upgrades ("jasylschema" folded into 63 bits)
+_PG_SCHEMA_LOCK = 0x6A61_7379_6C73
+
+
+def _at_revision(conn: Any, revision: str) -> bool:
+    """True when the database is already at ``revision`` (read-only check, takes no lock)."""
+    if revision != "head":
+        return False
+    heads = set(ScriptDirectory.from_config(_alembic_config(conn)).get_heads())
+    return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` with the shipped Alembic scripts (idempotent)."""
+    """Bring the schema to ``revision`` with the shipped Alembic scripts (idempotent).
+
+    Safe when several processes open a new or older database at once: the upgrade runs under the
+    database's write lock (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an advisory lock in the upgrade's
+    transaction), so one process upgrades and the others find the schema done. A database already at
+    ``revision`` is only read (no lock: opening never waits for a running ingest).
+    """
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
+            if _at_revision(conn, revision):
+                return
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # DDL is transactional in SQLite
+            elif conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_SCHEMA_LOCK})")
             command.upgrade(_alembic_config(conn), revision)
+            conn.commit()
     except SQLAlchemyError as exc:
         raise InputError(f"cannot create or upgrade the database: {exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0]}", field=ENV_VAR,
