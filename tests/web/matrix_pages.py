@@ -17,11 +17,17 @@ SOURCE_FORM = {"name": "Kiln 7", "type": "brick_works", "status": "illegal", "la
 #: a valid city file: the embedded Konaev file as a user would upload it
 CITY_YAML = (resources.files("jasyl") / "data" / "cities" / "konaev.yaml").read_bytes()
 JOB = {"job_id": lambda env: env.job_id}
+#: a sweep of two 24-hour scenarios (the form's own schema: ``jasyl sweep``)
+TINY_SWEEP = ("name: tiny\nbase: {weather: synthetic, method: exact, hours: 24, target_co2_t: 0}\n"
+              "combine: grid\naxes: {discount_rate: [0.05, 0.11]}\n")
 
 MATRIX: dict[str, Case] = {
     "GET /{city}/workspace": role("analyst"),
     "POST /{city}/workspace/plan": role("analyst", ok=303, data={"target_co2_t": "0", "hours": "24",
                                                                  "method": "typical_days", "weather": ""}),
+    "POST /{city}/workspace/tradeoff": role("analyst", ok=303, data={"points": "0.5, 1", "hours": "24",
+                                                                     "method": "exact", "accounting": "hourly"}),
+    "POST /{city}/workspace/sweep": role("analyst", ok=303, data={"scenario": TINY_SWEEP}),
     "GET /{city}/workspace/jobs/{job_id}": role("analyst", params=JOB),
     "GET /{city}/workspace/jobs/{job_id}/progress": role("analyst", params=JOB),
     "GET /{city}/workspace/jobs/{job_id}/charts/{kind}.json": role("analyst", params={**JOB, "kind": "dispatch"}),
