@@ -82,6 +82,12 @@ def test_a_period_that_has_not_begun_is_refused() -> None:
         bad, errors = check_row(row(year, month), 7, today=today)
         assert bad is None and [e.field for e in errors] == [field], (year, month)
         assert "has not begun" in str(errors[0]) and "line 7" in str(errors[0])
+    # a flow (energy, heat, electricity, emissions) for the whole of a year that has not ended is incomplete
+    flow = {"year": "2026", "month": "", "quantity": "grid_electricity_bought", "value": "100", "unit": "MWh"}
+    bad, errors = check_row(flow, 3, today=today)
+    assert bad is None and [e.field for e in errors] == ["month"] and "has not ended" in str(errors[0])
+    assert check_row({**flow, "month": "11"}, 3, today=today)[1] == []
+    assert check_row({**flow, "year": "2025"}, 3, today=today)[1] == []
 
 
 def test_excel_and_csv_give_the_same_rows(tmp_path: Path) -> None:

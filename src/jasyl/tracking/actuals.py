@@ -381,6 +381,10 @@ def check_row(raw: dict[str, Any], line: int, *, decimal_comma: bool = False,
                                (f"{year}-{month:02d}" if in_this_year else str(year))
                                + f" has not begun yet (today is {day.isoformat()}); actuals are what happened: "
                                "check the date"))
+    elif spec.flow and month == 0 and year == day.year:
+        errors.append(RowError(line, "month", "", f"{qname} is a flow and {year} has not ended (today is "
+                                                  f"{day.isoformat()}): give it month by month (1-{day.month}), "
+                                                  "or the whole year once it is over"))
     if errors or unit is None or value is None:
         return None, errors
     try:
