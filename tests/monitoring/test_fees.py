@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from jasyl.errors import InputError
+from jasyl.monitoring.emissions import check_record
 from jasyl.monitoring.fees import ESTIMATE_LABEL, EmissionRecord, estimate_damage, fee_schedule, resolve_pollutant
 
 
@@ -55,6 +56,23 @@ def test_bad_records_and_settings() -> None:
         estimate_damage([EmissionRecord("K", "so2", 1.0, date(2025, 12, 1), date(2026, 1, 31), False)])
     with pytest.raises(InputError, match="must be a number > 0"):
         estimate_damage([_rec("so2", 1.0, False)], settings={"damage.unauthorised_multiplier": 0.0})
+
+
+def test_a_year_without_an_mrp_is_skipped_not_fatal() -> None:
+    est = estimate_damage([_rec("so2", 1.0, True, 2017), _rec("so2", 1.0, True, 2019)])
+    assert [r.year for r in est.rows] == [2019]                  # the other records are still estimated
+    assert est.rows[0].amount_kzt == pytest.approx(20 * 2525 * 1.0)
+    assert "2017" in est.rows[0].basis or "Tax Code of 2017" in est.rows[0].rate_status
+    assert len(est.skipped) == 1 and "no MRP value for 2017" in est.skipped[0]
+
+
+def test_a_record_must_be_over_before_it_is_registered() -> None:
+    rec = {"source": "Pit", "pollutant": "so2", "tonnes": 1, "period_start": "2026-11-01",
+           "period_end": "2026-12-31", "permitted": "yes"}
+    with pytest.raises(InputError, match="after today") as err:
+        check_record(rec, today=date(2026, 11, 28))
+    assert err.value.field == "period_end"
+    assert check_record(rec, today=date(2027, 1, 1))["period_end"] == date(2026, 12, 31)
 
 
 def test_pollutant_spellings() -> None:

@@ -83,7 +83,8 @@ def damage_cmd(
         print(json.dumps(est.to_dict(), ensure_ascii=False, indent=2))
         return
     console = wide_console(140)
-    console.print(f"[bold yellow]{ESTIMATE_LABEL}[/]: {est.disclaimer}", highlight=False)
+    body = est.disclaimer.split(": ", 1)[1] if est.disclaimer.lower().startswith("estimate") else est.disclaimer
+    console.print(f"[bold yellow]{ESTIMATE_LABEL}[/]: {body}", highlight=False)
     console.print(f"Rule: {est.rule} ({est.status_note}). Settings: "
                   + ", ".join(f"{k} = {v:g}" for k, v in est.settings.items()), highlight=False)
     table = Table()
@@ -96,10 +97,9 @@ def damage_cmd(
                       _money(r.amount_kzt))
     console.print(table)
     console.print(f"total {_money(est.total_kzt)} KZT (estimate); * = without a permit or above it", highlight=False)
-    unread = [r for r in est.rows if r.rate_status != "read"]
-    if unread:
-        years = ", ".join(str(y) for y in sorted({r.year for r in unread}))
-        console.print(f"note: rates for {years}: {unread[0].rate_status}", highlight=False)
+    for rate_note in sorted({r.rate_status for r in est.rows} - {"read"}):
+        years = ", ".join(str(y) for y in sorted({r.year for r in est.rows if r.rate_status == rate_note}))
+        console.print(f"note: rates for {years}: {rate_note}", highlight=False)
     for s in est.skipped:
         err_console.print(f"skipped: {s}", highlight=False, markup=False)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,9 @@ _TRUE = {"1", "true", "yes", "y", "permitted", "да", "иә"}
 _FALSE = {"0", "false", "no", "n", "unauthorised", "unauthorized", "нет", "жоқ"}
 
 
-def check_record(raw: dict[str, Any], where: str = "record") -> dict[str, Any]:
-    """One record, checked and normalised (raises InputError naming the field)."""
+def check_record(raw: dict[str, Any], where: str = "record", *, today: date | None = None) -> dict[str, Any]:
+    """One record, checked and normalised (raises InputError naming the field); a period that ends after
+    ``today`` (default: the system date) is refused: a record is what was emitted."""
     source = str(raw.get("source") or "").strip()
     if not source:
         raise InputError(f"{where}: no source", field="source", fix="name the pollution source")
@@ -54,6 +56,10 @@ def check_record(raw: dict[str, Any], where: str = "record") -> dict[str, Any]:
     if end < start or end.year != start.year:
         raise InputError(f"{where}: the period {start}..{end} must run forward within one calendar year (the tax "
                          "period)", field="period_end", fix="split the record at the turn of the year")
+    day = today or date.today()
+    if end > day:
+        raise InputError(f"{where}: the period ends on {end}, after today ({day})", field="period_end",
+                         fix="record an emission once its period is over (or end the period today)")
     permitted_raw = raw.get("permitted")
     if isinstance(permitted_raw, bool):
         permitted = permitted_raw
@@ -72,7 +78,8 @@ def check_record(raw: dict[str, Any], where: str = "record") -> dict[str, Any]:
 
 def add_records(engine: Engine, rows: list[dict[str, Any]], *, demo: bool = False) -> int:
     """Store checked records in one transaction (all or nothing); returns how many were new."""
-    checked = [check_record(r, f"record {i}") for i, r in enumerate(rows, start=1)]
+    today = date.max if demo else None           # the demo records are invented: no date check
+    checked = [check_record(r, f"record {i}", today=today) for i, r in enumerate(rows, start=1)]
     with engine.begin() as conn:
         ids = {name: sid for sid, name in conn.execute(select(Source.id, Source.name))}
         missing = sorted({r["source"] for r in checked} - set(ids))

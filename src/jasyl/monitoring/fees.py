@@ -90,6 +90,9 @@ class FeeSchedule:
         lo, hi = self.read_for_years
         if lo <= year <= hi:
             return "read"
+        if year < lo:
+            return (f"not verified for this year: the Tax Code of 2017 applies from {lo}; the rates of the earlier "
+                    "Code were not captured; the rates read are applied")
         return ("not verified for this year: the wording of Art. 576 after 1 Jan 2025 and the rates of the 2026 "
                 "Tax Code were not found; the rates read are applied")
 
@@ -236,6 +239,11 @@ def estimate_damage(records: Iterable[EmissionRecord], *, year: int | None = Non
             skipped.append(f"{rec.source}: '{rec.pollutant}' has no rate in {sched.rule_short}")
             continue
         rate = sched.rate(pollutant)
+        if rec.year not in sched.mrp:
+            known = ", ".join(str(y) for y in sorted(sched.mrp))
+            skipped.append(f"{rec.source}, {rec.pollutant} {rec.year}: no MRP value for {rec.year} in the fee data "
+                           f"(known years: {known}; add it to emission_fees.yaml with its source)")
+            continue
         mrp = sched.mrp_for(rec.year)
         multiplier = regional * (1.0 if rec.permitted else unauth)
         amount = rec.tonnes * rate.mrp_per_t * mrp.kzt * multiplier
