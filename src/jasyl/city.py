@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from jasyl.errors import InputError, SchemaError
+from jasyl.errors import InputError, SchemaError, shorten
 from jasyl.provenance import Sourced, unsourced_paths
 from jasyl.units import UNITS, dimension_of
 from jasyl.vocabulary import CARRIER_ALIASES, CARRIERS, STATIONARY_SUBSECTORS, VEHICLE_CLASSES, normalise_carrier
@@ -61,7 +61,7 @@ NOTATION_KEYS = ("NO", "NE", "IE", "C")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Figure(Sourced):
@@ -98,9 +98,11 @@ class Location(_Strict):
     @classmethod
     def _tz(cls, value: str) -> str:
         try:
+            if len(value) > 100:
+                raise ValueError("too long")
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone '{value}'; use an IANA name such as 'Asia/Almaty'") from exc
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ValueError(f"unknown time zone '{shorten(value)}'; use an IANA name such as 'Asia/Almaty'") from exc
         return value
 
 
@@ -459,7 +461,7 @@ def _validation_error(exc: ValidationError, label: str, fields: Iterable[str] = 
             if parent_fields and not close:
                 msg += f" Allowed here: {', '.join(parent_fields)}"
         elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
-            msg = f"expected a number, got {err.get('input')!r}"
+            msg = f"expected a number, got {shorten(repr(err.get('input')))}"
         problems.append((field, msg))
     first_field, first_msg = problems[0]
     message = first_msg

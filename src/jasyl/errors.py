@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JasylError", "InputError", "SchemaError", "SolveError"]
+__all__ = ["JasylError", "InputError", "SchemaError", "SolveError", "shorten"]
 
 
 class JasylError(Exception):
@@ -65,7 +65,7 @@ class InputError(JasylError):
         if self.file:
             parts.append(f"{self.file}")
         if self.field:
-            parts.append(f"field '{self.field}'")
+            parts.append(f"field '{shorten(self.field, 200)}'")
         head = ": ".join(parts)
         text = f"{head}: {self.message}" if head else self.message
         if self.fix:
@@ -84,3 +84,11 @@ class SchemaError(InputError):
 
 class SolveError(JasylError):
     """The optimisation could not produce a plan; the message says which constraint blocks it."""
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """``value`` as text for a message: control characters escaped, cut to ``limit`` characters
+    with its full length stated (a message never echoes a megabyte of a broken file)."""
+    text = str(value)
+    shown = text[:limit].encode("unicode_escape").decode("ascii") if not text[:limit].isprintable() else text[:limit]
+    return shown if len(text) <= limit else f"{shown}... ({len(text):,} characters)"

@@ -50,7 +50,7 @@ SUBSECTORS = MEASURE_SUBSECTORS
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Num(Sourced):
@@ -354,9 +354,9 @@ def _schema_error(exc: ValidationError, label: str, data: Any) -> SchemaError:
         elif err["type"] == "extra_forbidden":
             msg = "unknown field"
         elif err["type"] == "model_type":
-            msg = f"expected a mapping of fields here, got {err.get('input')!r}"
+            msg = f"expected a mapping of fields here, got {shorten(repr(err.get('input')))}"
         elif err["type"] in ("float_parsing", "float_type"):
-            msg = f"expected a number, got {err.get('input')!r}"
+            msg = f"expected a number, got {shorten(repr(err.get('input')))}"
         problems.append((_format_loc(loc, data), msg))
     field, message = problems[0]
     if len(problems) > 1:

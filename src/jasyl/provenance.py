@@ -17,7 +17,7 @@ __all__ = ["Sourced", "unsourced_paths"]
 class Sourced(BaseModel):
     """A number with its provenance: ``source`` and ``year``, or ``estimate`` (the reasoning)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     value: float
     source: str | None = None

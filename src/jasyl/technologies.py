@@ -7,6 +7,7 @@ years); fixed O&M is added per year.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from jasyl.errors import SchemaError
+from jasyl.errors import SchemaError, shorten
 from jasyl.finance import annuity
 from jasyl.yamlfile import parse_yaml_mapping
 
@@ -251,10 +252,37 @@ def _unit(key: str) -> str:
 def _value(entry: Any, where: str, file: str) -> float:
     if isinstance(entry, dict):
         entry = entry.get("value")
-    if isinstance(entry, bool) or not isinstance(entry, int | float):
-        raise SchemaError(f"expected a number, found {entry!r}", file=file, field=where,
+    if isinstance(entry, bool) or not isinstance(entry, int | float) or not math.isfinite(entry):
+        raise SchemaError(f"expected a number, found {shorten(repr(entry))}", file=file, field=where,
                           fix="write a number (or {value: number, source: ...})")
-    return float(entry)
+    value = float(entry)
+    last = where.rsplit(".", 1)[-1]
+    if (last == "lifetime_years" or "efficiency" in last) and value <= 0:
+        raise SchemaError(f"{value:g} must be > 0", file=file, field=where, fix="a positive number")
+    if (last.endswith(("_fraction", "_fraction_of_capex")) or last == "standing_loss_per_hour") and not 0 <= value <= 1:
+        raise SchemaError(f"{value:g} is not a fraction in 0..1", file=file, field=where, fix="a number from 0 to 1")
+    return value
+
+
+def _cop_model(m: dict[str, Any], where: str, file: str) -> dict[str, Any]:
+    """A COP model: kind staffell_ashp with numbers for the sink temperature and the lowest COP."""
+    if m.get("kind", "staffell_ashp") != "staffell_ashp":
+        raise SchemaError(f"unknown COP model '{shorten(m.get('kind'))}'", file=file, field=f"{where}.kind",
+                          fix="kind: staffell_ashp")
+    out = dict(m)
+    for key in ("sink_temperature_c", "min_cop"):
+        if key in m:
+            out[key] = _value(m[key], f"{where}.{key}", file)
+    return out
+
+
+def _section(d: Any, key: str, where: str, file: str) -> dict[str, Any]:
+    """A mapping entry (a section of the catalogue or one technology)."""
+    value = _require(d, key, where, file)
+    if not isinstance(value, dict):
+        raise SchemaError(f"expected a mapping, found {shorten(repr(value))}", file=file,
+                          field=f"{where}.{key}" if where else key, fix="see the embedded technologies.yaml")
+    return value
 
 
 def _require(d: dict[str, Any], key: str, where: str, file: str) -> Any:
@@ -264,7 +292,10 @@ def _require(d: dict[str, Any], key: str, where: str, file: str) -> Any:
     return d[key]
 
 
-def _check_sourced(entry: dict[str, Any], where: str, file: str) -> None:
+def _check_sourced(entry: Any, where: str, file: str) -> None:
+    if not isinstance(entry, dict):
+        raise SchemaError(f"expected a mapping, found {shorten(repr(entry))}", file=file, field=where,
+                          fix="see the embedded technologies.yaml")
     if "source" not in entry and "estimate" not in entry:
         raise SchemaError("number without a source", file=file, field=where,
                           fix="add 'source:' (and 'year:') or 'estimate:' with the reasoning")
@@ -279,7 +310,11 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         p = Path(path)
         if not p.is_file():
             raise SchemaError("file not found", file=p, fix="give the path of a technology catalogue YAML")
-        text = p.read_text(encoding="utf-8")
+        try:
+            text = p.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"is not UTF-8 text (byte {exc.start})", file=p, field="encoding",
+                              fix="save the catalogue as UTF-8 YAML") from None
         file = str(p)
     raw = parse_yaml_mapping(
         text, file, expected="of catalogue sections (grid, generators, ...)", fix="see jasyl/data/technologies.yaml"
@@ -288,9 +323,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     def num(d: dict[str, Any], key: str, where: str) -> float:
         return _value(_require(d, key, where, file), f"{where}.{key}" if where else key, file)
 
-    grid = _require(raw, "grid", "", file)
+    grid = _section(raw, "grid", "", file)
     gens: dict[str, GeneratorTech] = {}
-    for name, e in _require(raw, "generators", "", file).items():
+    for name, e in _section(raw, "generators", "", file).items():
         w = f"generators.{name}"
         _check_sourced(e, w, file)
         gens[name] = GeneratorTech(
@@ -299,11 +334,11 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             fixed_om_usd_per_kw_year=num(e, "fixed_om_usd_per_kw_year", w),
             variable_om_usd_per_mwh=num(e, "variable_om_usd_per_mwh", w),
             lifetime_years=num(e, "lifetime_years", w),
-            land_mw_per_km2=float(e["land_mw_per_km2"]) if "land_mw_per_km2" in e else None,
-            roof_mw_per_km2=float(e["roof_mw_per_km2"]) if "roof_mw_per_km2" in e else None,
+            land_mw_per_km2=num(e, "land_mw_per_km2", w) if "land_mw_per_km2" in e else None,
+            roof_mw_per_km2=num(e, "roof_mw_per_km2", w) if "roof_mw_per_km2" in e else None,
         )
     stores: dict[str, StorageTech] = {}
-    for name, e in _require(raw, "storage", "", file).items():
+    for name, e in _section(raw, "storage", "", file).items():
         w = f"storage.{name}"
         _check_sourced(e, w, file)
         stores[name] = StorageTech(
@@ -318,7 +353,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             energy_to_power_hours=num(e, "energy_to_power_hours", w) if "energy_to_power_hours" in e else None,
         )
     convs: dict[str, ConverterTech] = {}
-    for name, e in _require(raw, "heat_converters", "", file).items():
+    for name, e in _section(raw, "heat_converters", "", file).items():
         w = f"heat_converters.{name}"
         _check_sourced(e, w, file)
         if "cop_model" not in e and "efficiency" not in e:
@@ -330,19 +365,20 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             variable_om_usd_per_mwh=num(e, "variable_om_usd_per_mwh", w),
             lifetime_years=num(e, "lifetime_years", w),
             efficiency=num(e, "efficiency", w) if "efficiency" in e else None,
-            cop_model=dict(e["cop_model"]) if "cop_model" in e else None,
-            derating=dict(e["derating"]) if "derating" in e else None,
+            cop_model=(_cop_model(_section(e, "cop_model", w, file), f"{w}.cop_model", file)
+                       if "cop_model" in e else None),
+            derating=dict(_section(e, "derating", w, file)) if "derating" in e else None,
         )
-    fuels = _require(raw, "fuels", "", file)
+    fuels = _section(raw, "fuels", "", file)
     price = {k: num(v, "price_usd_per_mwh", f"fuels.{k}") for k, v in fuels.items()}
     ef = {k: num(v, "emission_factor_t_per_mwh", f"fuels.{k}") for k, v in fuels.items()}
     for k, v in fuels.items():
         _check_sourced(v, f"fuels.{k}", file)
-    eh = _require(raw, "existing_heat", "", file)
+    eh = _section(raw, "existing_heat", "", file)
     eff = {k: _value(v, f"existing_heat.efficiency.{k}", file)
-           for k, v in _require(eh, "efficiency", "existing_heat", file).items()}
+           for k, v in _section(eh, "efficiency", "existing_heat", file).items()}
     vehicles: dict[str, VehicleTech] = {}
-    for name, e in _require(raw, "vehicles", "", file).items():
+    for name, e in _section(raw, "vehicles", "", file).items():
         w = f"vehicles.{name}"
         _check_sourced(e, w, file)
         vehicles[name] = VehicleTech(

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from jasyl.monitoring.ingest import ingest_file
 from jasyl.monitoring.ingest.common import validate
 from jasyl.monitoring.ingest.readers import read_file
-from jasyl.monitoring.models import Alert, IngestBatch, Measurement, Site, Source
+from jasyl.store.models import Alert, IngestBatch, Measurement, Site, Source
 from jasyl.monitoring.sources import read_sources_file
-from jasyl.monitoring.store import init_store
+from jasyl.monitoring.setup import init_monitoring
 from jasyl.monitoring.units import Conditions
 
 from .mutations import mutated_json, mutated_text
@@ -77,7 +77,7 @@ def _snapshot(engine: Any) -> dict[str, int]:
 @pytest.mark.parametrize("name", ["openaq.csv", "openaq.json", "sensor_community.csv", "lab.csv"])
 def test_ingest_fuzz_all_or_nothing(name: str, tmp_path: Path) -> None:
     """Ingest of a broken file: a report whose counts match the store, or a user error and no change."""
-    engine = init_store(f"sqlite:///{tmp_path / 'store.sqlite'}", demo=False)
+    engine = init_monitoring(f"sqlite:///{tmp_path / 'store.sqlite'}", demo=False)
     path = tmp_path / name
     outcomes: dict[str, int] = {}
 
@@ -115,7 +115,7 @@ def test_ingest_fuzz_all_or_nothing(name: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["sources.csv", "sources.geojson"])
 def test_source_register_fuzz(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
-    engine = init_store(f"sqlite:///{tmp_path / 'store.sqlite'}", demo=False)
+    engine = init_monitoring(f"sqlite:///{tmp_path / 'store.sqlite'}", demo=False)
 
     def check(rows: list[dict[str, Any]]) -> None:
         for r in rows:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from jasyl.city import City, load_city
 from jasyl.measures import MeasureLibrary, load_measures
-from jasyl.model.catalogue import Catalogue, load_catalogue
+from jasyl.technologies import Catalogue, load_catalogue
 from jasyl.weather.normals import MonthlyNormals, load_normals
 
 from .mutations import mutated_yaml

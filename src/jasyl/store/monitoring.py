@@ -46,6 +46,10 @@ class Site(Base):
     origin: Mapped[str] = mapped_column(Text, default="")
     #: water sites: the kind of water body (WATER_BODY_TYPES), None when not known
     water_body: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: instrument as the file names it (``SDS011``, ``PMS5003``, ``reference monitor``); empty: not stated
+    sensor_type: Mapped[str | None] = mapped_column(String(100))
+    #: sites that cover one place share it (co-located sensors, a sensor beside a reference station)
+    place: Mapped[str | None] = mapped_column(String(200))
 
 
 class Source(Base):
@@ -95,6 +99,12 @@ class Measurement(Base):
     origin: Mapped[str] = mapped_column(Text)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batches.id"))
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: quality flags (bit mask of :mod:`jasyl.monitoring.quality`); 0 = no flag. The value is kept either way.
+    quality_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the value after a humidity correction (low-cost PM sensors), beside the raw ``value``
+    value_corrected: Mapped[float | None] = mapped_column(Float)
+    #: id of the correction in ``data/monitoring/pm_corrections.yaml`` that gave ``value_corrected``
+    correction: Mapped[str | None] = mapped_column(String(40))
 
 
 class Standard(Base):
@@ -132,8 +142,13 @@ class Alert(Base):
     ratio: Mapped[float] = mapped_column(Float)
     #: value - limit, in ``unit`` (for a minimum: limit - value)
     excess: Mapped[float] = mapped_column(Float)
+    #: open (stands), held (a low-cost sensor's alert that the other sensors of its place did not confirm)
     status: Mapped[str] = mapped_column(String(10), default="open")
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     #: the limit the alert used, in words (standard, value, variant where sources conflict, status)
     limit_basis: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: reference | confirmed | single_sensor | not_confirmed | not_checked (see jasyl.monitoring.alerts)
+    confirmation: Mapped[str] = mapped_column(String(20), default="not_checked", server_default="not_checked")
+    #: codes of the other sites whose data confirmed (or did not confirm) the alert
+    confirmed_by: Mapped[str | None] = mapped_column(Text)

@@ -31,11 +31,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jasyl.errors import InputError
+from jasyl.errors import InputError, shorten
+from jasyl.weather.lines import read_text
 from jasyl.weather.table import finalize
 
 __all__ = ["read_csv_weather", "HEADER_KEYS"]
 
+_DOCUMENTED = ("time", "ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s", "pressure_pa")
+#: a header wider than this is not a weather table (a damaged line would build a huge frame)
+_MAX_COLUMNS = 50
 HEADER_KEYS = ("latitude", "longitude", "elevation_m", "wind_height_m", "time_label", "timezone", "source", "synthetic")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 
@@ -47,7 +51,7 @@ def _meta_float(meta: dict[str, str], key: str, file: Path) -> float | None:
         return float(meta[key])
     except ValueError:
         raise InputError(
-            f"'{meta[key]}' is not a number", file=file, field=key, fix=f"write '# {key}: <number>'"
+            f"'{shorten(meta[key])}' is not a number", file=file, field=key, fix=f"write '# {key}: <number>'"
         ) from None
 
 
@@ -65,10 +69,7 @@ def read_csv_weather(
     """Read a jasyl weather CSV; options override the ``# key: value`` header lines, which override
     ``fallback_location`` (latitude, longitude, elevation_m)."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", file=file) from None
+    text = read_text(file, fix="see the documented jasyl weather CSV layout")
     meta: dict[str, str] = {}
     body: list[str] = []
     lines: list[int] = []
@@ -88,15 +89,19 @@ def read_csv_weather(
         lines.append(number)
     if not body:
         raise InputError("no header row and no data", file=file, fix="see the documented CSV layout")
+    n_columns = body[0].count(",") + 1
+    if n_columns > _MAX_COLUMNS:
+        raise InputError(f"line {lines[0]}: the header has {n_columns:,} columns", file=file, field="header",
+                         fix=f"the documented layout has {len(_DOCUMENTED)} columns: {', '.join(_DOCUMENTED)}")
     try:
         raw = pd.read_csv(io.StringIO("\n".join(body)), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"not a readable CSV table: {exc}", file=file) from None
+        raise InputError(f"not a readable CSV table: {shorten(exc, 200)}", file=file, field="header") from None
     raw.columns = [c.strip() for c in raw.columns]
     data_lines = lines[1:]
     if "time" not in raw.columns:
         raise InputError(
-            f"no 'time' column (columns found: {', '.join(raw.columns)})",
+            f"no 'time' column (columns found: {shorten(', '.join(map(str, raw.columns)), 200)})",
             file=file,
             field="time",
             fix="name the first column 'time' with ISO 8601 times such as 2025-01-01T00:00+05:00",
@@ -107,7 +112,7 @@ def read_csv_weather(
     if not has_offset.all() and not tz:
         pos = int(np.flatnonzero(~has_offset.to_numpy())[0])
         raise InputError(
-            f"time '{times.iloc[pos]}' on line {data_lines[pos]} has no UTC offset",
+            f"time '{shorten(times.iloc[pos])}' on line {data_lines[pos]} has no UTC offset",
             file=file,
             field="time",
             fix="write times with their offset (2025-01-01T00:00+05:00 or ...Z), or add '# timezone: <IANA name>'",
@@ -120,10 +125,14 @@ def read_csv_weather(
                 tz, ambiguous="raise", nonexistent="raise"
             )
     except Exception as exc:  # noqa: BLE001 - any parse failure is a user input problem
-        raise InputError(f"unreadable time: {exc}", file=file, field="time", fix="use ISO 8601") from None
+        bad = pd.to_datetime(times, format="ISO8601", utc=True, errors="coerce").isna().to_numpy()
+        where = f" on line {data_lines[int(np.flatnonzero(bad)[0])]}" if bad.any() else ""
+        raise InputError(f"unreadable time{where}: {shorten(exc, 200)}", file=file, field="time",
+                         fix="use ISO 8601") from None
     label = meta.get("time_label", "start").lower()
     if label not in ("start", "end"):
-        raise InputError(f"time_label '{label}' is unknown", file=file, field="time_label", fix="start or end")
+        raise InputError(f"time_label '{shorten(label)}' is unknown", file=file, field="time_label",
+                         fix="start or end")
     if label == "end":
         index = index - pd.Timedelta(hours=1)
     frame = pd.DataFrame(index=index)
@@ -136,7 +145,7 @@ def read_csv_weather(
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError(
-                f"'{text_values.iloc[pos]}' on line {data_lines[pos]} is not a number",
+                f"'{shorten(text_values.iloc[pos])}' on line {data_lines[pos]} is not a number",
                 file=file,
                 field=col,
                 fix="write numbers with a dot as decimal separator; leave a cell empty for a missing value",

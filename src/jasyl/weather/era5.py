@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jasyl.errors import InputError
+from jasyl.errors import InputError, shorten
 from jasyl.weather.table import finalize, solar_position_midhour
 
 __all__ = ["read_era5_weather"]
@@ -39,6 +39,49 @@ def _deaccumulate(acc: pd.Series) -> pd.Series:
     return diff
 
 
+def _check_dataset(ds: Any, file: Path) -> None:
+    """Variables jasyl reads are numeric arrays."""
+    for name in ("ssrd", "fdir", "t2m", "u10", "v10", "u100", "v100", "sp", "z"):
+        if name in ds and not np.issubdtype(ds[name].dtype, np.number):
+            raise InputError(f"variable '{name}' holds {ds[name].dtype} values, not numbers", file=file, field=name,
+                             fix="give the unmodified ERA5 variables")
+
+
+def _check_coords(ds: Any, file: Path, tname: str, latn: str | None, lonn: str | None,
+                  wind: tuple[str, str]) -> None:
+    """Time and grid coordinates exist, are numbers or times, and every variable runs along time."""
+    if tname not in ds.coords or not np.issubdtype(ds[tname].dtype, np.datetime64):
+        raise InputError(f"'{tname}' has no date-time values", file=file, field=tname,
+                         fix="give the unmodified ERA5 time coordinate")
+    times = pd.DatetimeIndex(ds[tname].values)
+    if len(times) < 2:
+        raise InputError(f"the file holds {len(times)} time step(s)", file=file, field=tname,
+                         fix="give at least one year of hourly ERA5 data")
+    if times.hasnans:
+        raise InputError(f"time step {int(np.flatnonzero(times.isna())[0]) + 1} is empty", file=file, field=tname,
+                         fix="give the unmodified ERA5 time coordinate")
+    dup = times.duplicated()
+    if dup.any():
+        pos = int(np.flatnonzero(dup)[0])
+        raise InputError(f"time step {pos + 1} ({times[pos]}) repeats an earlier one", file=file, field=tname,
+                         fix="give each hour once (merge files with distinct times)")
+    if not times.is_monotonic_increasing:
+        pos = int(np.flatnonzero(np.diff(times.asi8) < 0)[0]) + 1
+        raise InputError(f"time goes backwards at step {pos + 1} ({times[pos]})", file=file, field=tname,
+                         fix="sort the file by time")
+    for name in (latn, lonn):
+        if name is not None and (name not in ds.coords or not np.issubdtype(ds[name].dtype, np.number)):
+            raise InputError(f"the dimension '{name}' has no coordinate values in degrees", file=file, field=name,
+                             fix="give the unmodified ERA5 latitude/longitude coordinates")
+        if name is not None and not np.isfinite(np.asarray(ds[name].values, dtype=float)).all():
+            raise InputError(f"the coordinate '{name}' has empty values", file=file, field=name,
+                             fix="give the unmodified ERA5 latitude/longitude coordinates")
+    for name in ("ssrd", "t2m", *wind, "fdir", "sp"):
+        if name in ds and tname not in ds[name].dims:
+            raise InputError(f"variable '{name}' does not run along '{tname}'", file=file, field=name,
+                             fix="give hourly ERA5 variables with dimensions time/latitude/longitude")
+
+
 def read_era5_weather(
     path: str | Path,
     *,
@@ -53,13 +96,14 @@ def read_era5_weather(
     file = Path(path)
     try:
         ds = xr.open_dataset(file)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure to open is a damaged or foreign file
         raise InputError(
-            f"not a readable netCDF file ({type(exc).__name__}: {exc})",
+            f"not a readable netCDF file ({type(exc).__name__}: {shorten(exc, 200)})",
             file=file,
             fix="give an ERA5 netCDF file downloaded from the Copernicus CDS",
         ) from None
     with ds:
+        _check_dataset(ds, file)
         for needed in ("ssrd", "t2m"):
             if needed not in ds:
                 raise InputError(
@@ -83,6 +127,7 @@ def read_era5_weather(
             raise InputError("no time coordinate ('time' or 'valid_time')", file=file, field="time")
         latn = _coord_name(ds, ("latitude", "lat"))
         lonn = _coord_name(ds, ("longitude", "lon"))
+        _check_coords(ds, file, tname, latn, lonn, (u, v))
         point: dict[str, Any] = {}
         notes: list[str] = []
         if latn and lonn and ds[latn].size * ds[lonn].size > 1:
@@ -96,7 +141,12 @@ def read_era5_weather(
             lons = ds[lonn].values
             want_lon = longitude % 360.0 if float(np.nanmax(lons)) > 180.0 else longitude
             point = {latn: latitude, lonn: want_lon}
-            ds = ds.sel(point, method="nearest")
+            try:
+                ds = ds.sel(point, method="nearest")
+            except (KeyError, ValueError, TypeError) as exc:
+                raise InputError(f"cannot pick the grid point nearest to ({latitude}, {longitude}):"
+                                 f" {shorten(exc, 200)}", file=file, field=latn,
+                                 fix="give latitude/longitude coordinates in degrees") from None
         glat = float(ds[latn].values) if latn else latitude
         glon = float(ds[lonn].values) if lonn else longitude
         if glon is not None and glon > 180.0:

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from jasyl.errors import SchemaError
+from jasyl.errors import SchemaError, shorten
 from jasyl.yamlfile import parse_yaml
 
 __all__ = ["MonthlyNormals", "load_normals", "parse_normals", "konaev_normals", "KONAEV_NORMALS_FILE"]
@@ -56,7 +56,7 @@ def _values(block: Any, key: str, file: str, lo: float, hi: float) -> tuple[floa
     out = []
     for i, v in enumerate(vals):
         if isinstance(v, bool) or not isinstance(v, int | float):
-            raise SchemaError(f"month {i + 1}: '{v}' is not a number", file=file, field=f"{key}.values")
+            raise SchemaError(f"month {i + 1}: '{shorten(v)}' is not a number", file=file, field=f"{key}.values")
         if not lo <= float(v) <= hi:
             raise SchemaError(
                 f"month {i + 1}: {v} is outside the plausible range {lo}..{hi}",
@@ -109,9 +109,12 @@ def load_normals(path: str | Path) -> MonthlyNormals:
     """Read and validate a normals YAML file."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"cannot read the normals file: {exc}", file=p) from None
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"is not UTF-8 text (byte {exc.start})", file=p, field="encoding",
+                          fix="save the normals file as UTF-8 YAML") from None
+    except OSError as exc:
+        raise SchemaError(f"cannot read the normals file: {exc.strerror}", file=p) from None
     data = parse_yaml(text, str(p))
     return parse_normals(data, p)
 

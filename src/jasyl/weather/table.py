@@ -442,6 +442,11 @@ def finalize(
         )
     if not isinstance(df.index, pd.DatetimeIndex) or df.index.tz is None:
         raise InputError("times have no time zone", file=file, field="time", fix="give UTC offsets")
+    for name, value, lo, hi in (("latitude", latitude, -90.0, 90.0), ("longitude", longitude, -180.0, 180.0),
+                                ("elevation_m", elevation_m, -500.0, 9000.0)):
+        if value is not None and not (np.isfinite(value) and lo <= value <= hi):
+            raise InputError(f"{name} {value} is not a number in {lo:g}..{hi:g}", file=file, field=name,
+                             fix="state the site's location in decimal degrees and metres")
     if not np.isfinite(wind_height_m) or wind_height_m <= 0:
         raise InputError(
             f"wind height {wind_height_m} m is not a positive number",
