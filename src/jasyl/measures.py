@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from jasyl.errors import SchemaError
+from jasyl.errors import SchemaError, shorten
 from jasyl.finance import annuity
 from jasyl.provenance import Sourced, unsourced_paths
 from jasyl.technologies import Catalogue, load_catalogue
@@ -305,9 +305,9 @@ class MeasureLibrary(_Strict):
     @model_validator(mode="after")
     def _unique(self) -> MeasureLibrary:
         seen: set[str] = set()
-        for m in self.measures:
+        for i, m in enumerate(self.measures):
             if m.id in seen:
-                raise ValueError(f"measure id '{m.id}' appears twice")
+                raise ValueError(f"measures[{i}]: measure id '{shorten(m.id)}' appears twice")
             seen.add(m.id)
         return self
 
@@ -359,6 +359,8 @@ def _schema_error(exc: ValidationError, label: str, data: Any) -> SchemaError:
             msg = f"expected a number, got {shorten(repr(err.get('input')))}"
         problems.append((_format_loc(loc, data), msg))
     field, message = problems[0]
+    if not field and message.startswith("measures["):  # a check of the whole library names the entry
+        field, _, message = message.partition(": ")
     if len(problems) > 1:
         message += ". Also: " + "; ".join(f"{f}: {m}" for f, m in problems[1:5])
     return SchemaError(

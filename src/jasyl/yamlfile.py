@@ -45,10 +45,10 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         return super().compose_node(parent, index)
 
-    def compose_sequence_node(self, anchor: str | None) -> Node:
+    def compose_sequence_node(self, anchor: Any) -> Any:
         return self._composing(super().compose_sequence_node, anchor)
 
-    def compose_mapping_node(self, anchor: str | None) -> Node:
+    def compose_mapping_node(self, anchor: Any) -> Any:
         return self._composing(super().compose_mapping_node, anchor)
 
     def _composing(self, compose: Any, anchor: str | None) -> Node:
@@ -71,18 +71,23 @@ class _Loader(yaml.SafeLoader):
 
 def parse_yaml(text: str, label: str, *, fix: str = "check indentation, colons and quotes there") -> Any:
     """Parse YAML text; a syntax error becomes a :class:`SchemaError` naming ``label`` and the line."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow, at a position
+            pos = int(exc.position)
+            where = f" at line {text.count(chr(10), 0, pos) + 1}, column {pos - text.rfind(chr(10), 0, pos)}"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SchemaError(f"broken YAML{where}: {shorten(problem, 200)}", file=label, fix=fix) from None
     except RecursionError:
         raise SchemaError("broken YAML: nested too deeply", file=label, fix=fix) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def parse_yaml_mapping(text: str, label: str, *, expected: str, fix: str) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def test_alerts_on_ingest_are_stable_and_grow_with_new_data(db_url: str, tmp_pat
     rows = ["site_code,site_kind,time,parameter,value,unit,averaging"]
     t0 = pd.Timestamp("2025-01-09T19:00Z")
     for h in range(24):
-        v = 40.0 if h < 23 else 400.0
+        v = (39.5 if h % 2 else 40.5) if h < 22 else (40.0 if h == 22 else 400.0)  # varied: not a stuck series
         rows.append(f"st-1,air_station,{(t0 + pd.Timedelta(hours=h)).isoformat()},pm25,{v},ug/m3,1h")
     f = tmp_path / "air.csv"
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jasyl.monitoring.ingest import IngestError, ingest_file
+from jasyl.monitoring.quality import OUT_OF_RANGE
 from jasyl.monitoring.setup import init_monitoring
 from jasyl.monitoring.units import Conditions
 from jasyl.store.models import Alert, IngestBatch, Measurement, Site
@@ -93,12 +94,12 @@ def test_bad_rows_reported_and_nothing_committed(engine, tmp_path: Path) -> None
     with pytest.raises(IngestError) as info:
         ingest_file(engine, f, "csv")
     errors = {e.line: e.reason for e in info.value.errors}
-    assert set(errors) == {4, 5, 6, 7, 8, 9}
+    # line 8 (zinc -999, a sensor error code) is not rejected: it is kept with the out_of_range flag
+    assert set(errors) == {4, 5, 6, 7, 9}
     assert "not a number" in errors[4]
     assert "no UTC offset" in errors[5]
     assert "unknown parameter 'radon'" in errors[6]
     assert "unknown unit 'zorks'" in errors[7]
-    assert "negative value" in errors[8]
     assert "wrong number of fields" in errors[9]
     assert "line 4:" in str(info.value) and "nothing was committed" in str(info.value)
     for model in (Measurement, Site, IngestBatch, Alert):
@@ -109,10 +110,12 @@ def test_partial_commits_only_good_rows(engine, tmp_path: Path) -> None:  # type
     f = tmp_path / "lab.csv"
     f.write_text(BAD_CSV, encoding="utf-8")
     report = ingest_file(engine, f, "csv", partial=True)
-    assert len(report.rejected) == 6 and report.rows_inserted == 3
+    assert len(report.rejected) == 5 and report.rows_inserted == 4
     with engine.connect() as conn:
         got = dict(conn.execute(select(Measurement.parameter, Measurement.value)).all())
-    assert set(got) == {"bod5", "ammonium", "dissolved_oxygen"}
+        flags = dict(conn.execute(select(Measurement.parameter, Measurement.quality_flags)).all())
+    assert set(got) == {"bod5", "ammonium", "dissolved_oxygen", "zinc"}
+    assert got["zinc"] == -999 and flags["zinc"] == OUT_OF_RANGE and flags["bod5"] == 0
     assert got["ammonium"] == pytest.approx(0.3 * 1.2878)  # as N -> as NH4+
     # dissolved oxygen 4.2 < 6 mg/L fishery minimum -> alert with ratio limit/value
     with engine.connect() as conn:
@@ -140,14 +143,19 @@ def test_sensor_community_archive(engine, tmp_path: Path) -> None:  # type: igno
     with pytest.raises(IngestError) as info:
         ingest_file(engine, f, "sensor-community")
     errors = {e.line: e.reason for e in info.value.errors}
-    assert set(errors) == {5, 6}  # line 4 is blank and ignored
-    assert "no measured value" in errors[5] and "negative value" in errors[6]
+    assert set(errors) == {5}  # line 4 is blank and ignored; line 6 (P1 = -1) is kept, flagged out_of_range
+    assert "no measured value" in errors[5]
     report = ingest_file(engine, f, "sensor-community", partial=True)
-    assert report.rows_inserted == 6  # 3 good lines x (P1, P2)
+    assert report.rows_inserted == 8  # 4 good lines x (P1, P2)
     with engine.connect() as conn:
         params = sorted({p for (p,) in conn.execute(select(Measurement.parameter))})
         code = conn.scalar(select(Site.code))
     assert params == ["pm10", "pm25"] and code == "sensor.community:12345"
+    with engine.connect() as conn:
+        flagged = conn.execute(select(Measurement.parameter, Measurement.value).where(
+            Measurement.quality_flags.op("&")(OUT_OF_RANGE) != 0)).all()
+        sensor_type = conn.scalar(select(Site.sensor_type))
+    assert [tuple(r) for r in flagged] == [("pm10", -1.0)] and sensor_type == "SDS011"
 
 
 def test_openaq_json_needs_a_site_and_reads_periods(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -206,12 +214,12 @@ def test_missing_column_is_a_clear_input_error(engine, tmp_path: Path) -> None: 
 
 def test_failure_during_write_leaves_nothing(engine, tmp_path: Path,  # type: ignore[no-untyped-def]
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import jasyl.monitoring.ingest as ingest_module  # ingest calls the alert rules it imported
+    import jasyl.monitoring.ingest.write as write_module  # the writer calls the alert rules it imported
 
     def boom(*args: object, **kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest_module, "evaluate_for_rows", boom)
+    monkeypatch.setattr(write_module, "evaluate", boom)
     f = tmp_path / "openaq.csv"
     f.write_text(OPENAQ_CSV, encoding="utf-8")
     with pytest.raises(RuntimeError, match="disk full"):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from jasyl.errors import InputError
+from jasyl.errors import InputError, shorten
 from jasyl.store.engine import insert_ignore
 from jasyl.store.models import SOURCE_STATUSES, SOURCE_TYPES, Source
 
@@ -25,7 +25,8 @@ def _float(value: Any, field: str, where: str, low: float, high: float) -> float
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"{where}: '{value}' is not a number", field=field, fix=f"a number in {low}..{high}") from None
+        raise InputError(f"{where}: '{shorten(value)}' is not a number", field=field,
+                         fix=f"a number in {low}..{high}") from None
     if not low <= x <= high:
         raise InputError(f"{where}: {x} is out of range", field=field, fix=f"a number in {low}..{high}")
     return x
@@ -37,13 +38,16 @@ def check_source(row: dict[str, Any], where: str = "source", file: Path | None =
         name = str(row.get("name") or "").strip()
         if not name:
             raise InputError(f"{where}: no name", field="name", fix="give every source a name")
+        if len(name) > 300 or len(str(row.get("operator") or "")) > 300:
+            raise InputError(f"{where}: the name or the operator is longer than 300 characters", field="name",
+                             fix="shorten it (put details into notes)")
         typ = str(row.get("type") or "").strip()
         if typ not in SOURCE_TYPES:
-            raise InputError(f"{where}: type '{typ}' is unknown", field="type",
+            raise InputError(f"{where}: type '{shorten(typ)}' is unknown", field="type",
                              fix=f"use one of {', '.join(SOURCE_TYPES)}")
         status = str(row.get("status") or "").strip()
         if status not in SOURCE_STATUSES:
-            raise InputError(f"{where}: status '{status}' is unknown", field="status",
+            raise InputError(f"{where}: status '{shorten(status)}' is unknown", field="status",
                              fix=f"use one of {', '.join(SOURCE_STATUSES)}")
         approx = row.get("approximate_location", False)
         if isinstance(approx, str):
@@ -86,34 +90,49 @@ def list_sources(engine: Engine) -> list[dict[str, Any]]:
              "demo": bool(s.demo), "label": "DEMO" if s.demo else ""} for s in rows]
 
 
+_MAX_LINE = 100_000
+
+
 def read_sources_file(path: Path) -> list[dict[str, Any]]:
     """Rows from a CSV (header: name,type,status,latitude,longitude[,approximate_location,operator,notes])
     or a GeoJSON FeatureCollection of Points (properties: name, type, status, ...)."""
     if not path.is_file():
         raise InputError("file not found", file=path, fix="give the path of an existing file")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start + 1})", file=path, field="encoding",
+                         fix="save the file as UTF-8") from None
     if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
         try:
             doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc}", file=path, fix="give a GeoJSON FeatureCollection") from exc
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, huge integers, deep nesting
+            raise InputError(f"not valid JSON: {shorten(exc, 200)}", file=path, field="json",
+                             fix="give a GeoJSON FeatureCollection") from None
         feats = doc.get("features") if isinstance(doc, dict) else None
         if not isinstance(feats, list):
             raise InputError("no 'features' list", file=path, field="features", fix="give a GeoJSON FeatureCollection")
         rows = []
         for i, f in enumerate(feats, start=1):
-            geom = (f or {}).get("geometry") or {}
-            props = dict((f or {}).get("properties") or {})
-            if geom.get("type") != "Point" or len(geom.get("coordinates") or []) < 2:
+            feature: dict[str, Any] = f if isinstance(f, dict) else {}
+            geom: dict[str, Any] = feature["geometry"] if isinstance(feature.get("geometry"), dict) else {}
+            props = dict(feature["properties"]) if isinstance(feature.get("properties"), dict) else {}
+            coords = geom.get("coordinates")
+            if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
                 raise InputError(f"feature {i}: geometry must be a Point", file=path,
                                  field=f"features[{i - 1}].geometry",
                                  fix="give point coordinates [longitude, latitude]")
-            props["longitude"], props["latitude"] = geom["coordinates"][0], geom["coordinates"][1]
+            props["longitude"], props["latitude"] = coords[0], coords[1]
             rows.append(check_source(props, f"feature {i}", path))
         return rows
-    reader = csv.DictReader(text.splitlines())
+    lines = text.splitlines()
+    too_long = next((n for n, line in enumerate(lines, start=1) if len(line) > _MAX_LINE), None)
+    if too_long is not None:
+        raise InputError(f"line {too_long} is longer than {_MAX_LINE:,} characters", file=path,
+                         fix="one source per line: name,type,status,latitude,longitude,...")
+    reader = csv.DictReader(lines)
     missing = {"name", "type", "status"} - set(reader.fieldnames or [])
     if missing:
-        raise InputError(f"missing column(s): {', '.join(sorted(missing))}", file=path,
+        raise InputError(f"line 1: missing column(s): {', '.join(sorted(missing))}", file=path, field="header",
                          fix="header: name,type,status,latitude,longitude,approximate_location,operator,notes")
     return [check_source(r, f"line {i}", path) for i, r in enumerate(reader, start=2)]

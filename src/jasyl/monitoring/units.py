@@ -9,6 +9,7 @@ converted to mg/L of the ion with the factor in ``parameters.yaml``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -67,6 +68,20 @@ def convert(values: np.ndarray, unit: str, parameter: str, cond: Conditions = Co
 
 
 def _convert(values: np.ndarray, text: str, pdef: ParamDef, cond: Conditions) -> np.ndarray:
+    """Every conversion jasyl makes is affine (y = a x + b; b only for temperature scales): pint is asked
+    once per unit, parameter and conditions, the values are then converted with numpy."""
+    a, b = _affine(text, pdef, cond)
+    return np.asarray(values, dtype=float) * a + b
+
+
+@functools.lru_cache(maxsize=1024)
+def _affine(text: str, pdef: ParamDef, cond: Conditions) -> tuple[float, float]:
+    probe = np.array([0.0, 1.0])
+    y = _convert_with_pint(probe, text, pdef, cond)
+    return float(y[1] - y[0]), float(y[0])
+
+
+def _convert_with_pint(values: np.ndarray, text: str, pdef: ParamDef, cond: Conditions) -> np.ndarray:
     reg = ureg()
     if pdef.unit == "pH":
         if text.lower() not in ("ph", "", "-", "1"):

@@ -9,7 +9,9 @@ never writes data (demonstration data are loaded only by ``jasyl monitor init``)
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -21,7 +23,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,7 +32,7 @@ from jasyl.errors import InputError
 
 __all__ = ["ENV_VAR", "default_db_url", "make_engine", "upgrade", "is_initialised", "open_store",
            "insert_ignore", "to_utc_naive", "display_url", "utcnow", "placeholder", "db_times",
-           "SQLITE_TIME_FORMAT"]
+           "SQLITE_TIME_FORMAT", "write_transaction", "database_problem", "LOCK_WAIT_S"]
 
 ENV_VAR = "JASYL_DB_URL"
 
@@ -174,3 +176,69 @@ def open_store(url: str | None = None) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     return engine
+
+
+#: how long a writer waits for another one before it gives up (SQLite busy timeout, PostgreSQL lock timeout)
+LOCK_WAIT_S = int(os.environ.get("JASYL_DB_LOCK_WAIT_S", "120"))
+#: PostgreSQL advisory lock key of the writers that take it (ingests): "jasyl" in ASCII
+_PG_WRITER_LOCK = 0x6A6173796C
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that no other :func:`write_transaction` runs beside: SQLite ``BEGIN IMMEDIATE``
+    (the database's one write lock, waited for up to :data:`LOCK_WAIT_S`), PostgreSQL a transaction-level
+    advisory lock (same wait). Committed at the end of the block, rolled back on any exception."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_WAIT_S * 1000}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_S}s'")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITER_LOCK})")
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(SQLAlchemyError):  # a lost connection cannot roll back: the server does
+                conn.rollback()
+            raise
+        conn.commit()
+
+
+_LOCKED = ("database is locked", "database table is locked", "lock timeout", "lock not available",
+           "deadlock detected")
+_READ_ONLY = ("readonly database", "read-only transaction", "read only", "permission denied",
+              "attempt to write a readonly")
+_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full",
+         "disk i/o error", "file too large")
+_LOST = ("server closed the connection", "terminating connection", "connection is closed", "connection is lost",
+         "consuming input failed", "could not receive data", "connection refused", "connection failed",
+         "connection to server", "the database system is shutting down", "the database system is starting up",
+         "ssl syscall error", "eof detected", "server conn crashed", "closed the connection unexpectedly")
+
+
+def database_problem(exc: BaseException, engine: Engine, *, during: str) -> InputError | None:
+    """A clear :class:`InputError` for a database failure the user can act on (another writer holds the
+    lock, the database is read-only, the disk is full, the server went away); None for anything else.
+    In each case the transaction was rolled back: nothing of ``during`` was stored."""
+    text = " ".join(str(exc).lower().split())
+    where = display_url(str(engine.url))
+    kept = "nothing of it was stored"
+    if any(k in text for k in _LOCKED):
+        return InputError(f"{where}: another process was writing to the database; {during} waited "
+                          f"{LOCK_WAIT_S} s and stopped ({kept})", field="database",
+                          fix="run it again when the other ingest has finished")
+    if any(k in text for k in _READ_ONLY):
+        return InputError(f"{where}: the database is read-only for jasyl; {during} was refused ({kept}, "
+                          "the stored data are unchanged)", field="database",
+                          fix="give write permission on the database file and its folder, or connect as a "
+                              "user who may write")
+    if any(k in text for k in _FULL):
+        return InputError(f"{where}: the disk of the database is full; {during} was rolled back ({kept}, "
+                          "the stored data are unchanged)", field="database",
+                          fix="free disk space, then run the same command again")
+    if any(k in text for k in _LOST):
+        return InputError(f"{where}: the connection to the database was lost during {during} ({kept}; the "
+                          "server rolled the transaction back)", field="database",
+                          fix="check that the database server is running, then run the same command again")
+    return None

@@ -39,8 +39,8 @@ def read_text(file: Path, *, fix: str, line_limit: bool = True) -> str:
                              fix="save it as UTF-8 (or ASCII) text")
     if b"\x00" in data:
         pos = data.index(b"\x00")
-        line = data.count(b"\n", 0, pos) + 1
-        raise InputError(f"line {line} holds a NUL byte: this is a binary file or a damaged one", file=file,
+        line_no = data.count(b"\n", 0, pos) + 1
+        raise InputError(f"line {line_no} holds a NUL byte: this is a binary file or a damaged one", file=file,
                          fix=fix)
     try:
         text = data.decode("utf-8-sig")
@@ -52,12 +52,16 @@ def read_text(file: Path, *, fix: str, line_limit: bool = True) -> str:
     return text
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def number(text: str) -> float | None:
-    """The number in ``text`` (finite), or None."""
-    try:
-        x = float(text)
-    except ValueError:
+    """The number in ``text``, written with ASCII digits and a dot (as pandas and pvlib read them), finite;
+    otherwise None (Python's float() would also take "1_000", "١٢" or "nan")."""
+    t = text.strip()
+    if not _NUMBER.fullmatch(t):
         return None
+    x = float(t)
     return x if math.isfinite(x) else None
 
 

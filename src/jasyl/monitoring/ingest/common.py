@@ -28,7 +28,7 @@ from jasyl.monitoring.standards import parameter_def, resolve_parameter
 from jasyl.monitoring.units import Conditions, UnitProblem, convert
 
 __all__ = ["RowError", "ParsedFile", "IngestError", "validate", "ROW_COLUMNS", "GOOD_COLUMNS", "parse_period",
-           "empty_good"]
+           "empty_good", "by_unique", "stripped", "obj"]
 
 ROW_COLUMNS = ["line", "site_code", "site_name", "site_kind", "latitude", "longitude", "time_raw",
                "parameter_raw", "value_raw", "unit_raw", "period_s", "origin", "sensor_type", "place",
@@ -101,16 +101,66 @@ def parse_period(text: str) -> int:
     raise ValueError(f"unknown averaging period '{text}' (use sample, 1h, 24h or seconds)")
 
 
-def _by_unique(values: pd.Series, fn: Callable[[pd.Index], np.ndarray], missing: Any) -> np.ndarray:
+def obj(values: Any) -> pd.Series:
+    """An object column that pandas keeps as it is (pandas 3 would convert text to its string dtype, row by
+    row: the costliest step of an ingest before this)."""
+    return pd.Series(values, dtype=object, copy=False)
+
+
+def by_unique(values: pd.Series | np.ndarray, fn: Callable[[pd.Index], np.ndarray], missing: Any) -> np.ndarray:
     """``fn`` applied to the distinct values only, spread back to every row (``missing`` for NA)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    out = np.asarray(fn(pd.Index(uniques)))
+    if isinstance(values, np.ndarray):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    elif isinstance(values.dtype, pd.CategoricalDtype):  # the readers' columns: codes are ready
+        codes = values.cat.codes.to_numpy()
+        uniques = values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    out = np.asarray(fn(pd.Index(np.asarray(uniques, dtype=object), dtype=object)))
     extended = np.concatenate([out, np.array([missing], dtype=out.dtype)])
     return extended[codes]  # code -1 (NA) picks the trailing ``missing``
 
 
+def stripped(values: pd.Series, limit: int | None = None) -> np.ndarray:
+    """Text stripped of surrounding spaces (None for missing or empty), computed per distinct value."""
+    def fn(u: pd.Index) -> np.ndarray:
+        out = [str(x).strip() for x in u]
+        return np.array([(x[:limit] if limit else x) or None for x in out], dtype=object)
+
+    return by_unique(values, fn, None)
+
+
 def _numbers(uniques: pd.Index) -> np.ndarray:
-    return pd.to_numeric(pd.Series(uniques, dtype=object).astype(str).str.strip(), errors="coerce").to_numpy(float)
+    return pd.to_numeric(pd.Series([str(x).strip() for x in uniques], dtype=object), errors="coerce").to_numpy(float)
+
+
+_NOT_NUMBERS = ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
+
+
+def _value_of(uniques: pd.Index) -> np.ndarray:
+    """(number, below detection limit) of distinct value texts; "<0.005" is 0.005 below the limit."""
+    numbers = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan)
+    below = np.zeros(len(uniques), dtype=bool)
+    for i in np.flatnonzero(np.isnan(numbers)):  # the few that need a second look: spaces, "<0.005"
+        text = str(uniques[i]).strip()
+        if text.startswith("<"):
+            below[i] = True
+            text = text[1:].strip()
+        if text.isascii() and text.lower() not in _NOT_NUMBERS:
+            try:
+                numbers[i] = float(text)
+            except ValueError:
+                pass
+    return numbers + 1j * below  # both in one array (imaginary part = below the limit)
+
+
+def _values(vtext: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers of the value column, and where the text was "<x" (below the detection limit)."""
+    if pd.api.types.is_numeric_dtype(vtext):
+        return vtext.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(vtext), dtype=bool)
+    both = by_unique(vtext, _value_of, complex(np.nan, 0.0))
+    return both.real.copy(), both.imag > 0
 
 
 def validate(parsed: ParsedFile, cond: Conditions) -> tuple[pd.DataFrame, list[RowError], int]:
@@ -139,15 +189,15 @@ def validate(parsed: ParsedFile, cond: Conditions) -> tuple[pd.DataFrame, list[R
         return lambda idx: [shorten(x) for x in column.to_numpy(dtype=object)[idx]]
 
     # site
-    code = df["site_code"].astype("string").str.strip()
-    code_ok = code.notna() & (code != "")
-    flag(~code_ok.to_numpy(), "no site code")
-    flag((code.str.len() > MAX_SITE_CODE).fillna(False).to_numpy(),
-         f"the site code is longer than {MAX_SITE_CODE} characters")
-    flag(code.str.lower().str.startswith("demo:").fillna(False).to_numpy(),
-         "site codes starting with 'demo:' are reserved for the demonstration data")
-    lat = _by_unique(df["latitude"], _numbers, np.nan).astype(float)
-    lon = _by_unique(df["longitude"], _numbers, np.nan).astype(float)
+    code = stripped(df["site_code"])
+    flag(pd.isna(code), "no site code")
+    lengths = by_unique(code, lambda u: np.array([len(str(x)) for x in u]), 0)
+    flag(lengths > MAX_SITE_CODE, f"the site code is longer than {MAX_SITE_CODE} characters")
+    reserved = by_unique(code, lambda u: np.array([str(x).lower().startswith("demo:") for x in u]),
+                          False).astype(bool)
+    flag(reserved, "site codes starting with 'demo:' are reserved for the demonstration data")
+    lat = by_unique(df["latitude"], _numbers, np.nan).astype(float)
+    lon = by_unique(df["longitude"], _numbers, np.nan).astype(float)
     has_lat, has_lon = df["latitude"].notna().to_numpy(), df["longitude"].notna().to_numpy()
     with np.errstate(invalid="ignore"):
         flag(has_lat & ~(np.abs(lat) <= 90), lambda idx: [f"latitude '{q}' is not a number in -90..90"
@@ -155,58 +205,53 @@ def validate(parsed: ParsedFile, cond: Conditions) -> tuple[pd.DataFrame, list[R
         flag(has_lon & ~(np.abs(lon) <= 180), lambda idx: [f"longitude '{q}' is not a number in -180..180"
                                                            for q in quoted(df["longitude"])(idx)])
     # parameter
-    param = _by_unique(df["parameter_raw"], lambda u: np.array([resolve_parameter(str(x)) for x in u],
+    param = by_unique(df["parameter_raw"], lambda u: np.array([resolve_parameter(str(x)) for x in u],
                                                               dtype=object), None)
     flag(pd.isna(param), lambda idx: [f"unknown parameter '{q}'" for q in quoted(df["parameter_raw"])(idx)])
     # value: a number; "<0.005" is a value below the detection limit (the limit is kept, flagged)
     vtext = df["value_raw"]
-    vstr = vtext.astype("string").str.strip()
-    below = vstr.str.startswith("<").fillna(False).to_numpy()
-    numeric_text = vstr.where(~below, vstr.str[1:].str.strip())
-    value = (pd.to_numeric(vtext, errors="coerce").to_numpy(float) if pd.api.types.is_numeric_dtype(vtext)
-             else pd.to_numeric(numeric_text, errors="coerce").to_numpy(float))
+    value, below = _values(vtext)
     flag(~np.isfinite(value), lambda idx: [f"value '{q}' is not a number" for q in quoted(vtext)(idx)])
     dl_col = df["detection_limit"]
-    dl = _by_unique(dl_col, _numbers, np.nan).astype(float)
-    flag(dl_col.notna().to_numpy() & ~(dl >= 0), lambda idx: [f"detection limit '{q}' is not a number >= 0"
-                                                              for q in quoted(dl_col)(idx)])
-    with np.errstate(invalid="ignore"):
-        below = below | (value < dl)
+    if dl_col.notna().any():
+        dl = by_unique(dl_col, _numbers, np.nan).astype(float)
+        flag(dl_col.notna().to_numpy() & ~(dl >= 0), lambda idx: [f"detection limit '{q}' is not a number >= 0"
+                                                                  for q in quoted(dl_col)(idx)])
+        with np.errstate(invalid="ignore"):
+            below = below | (value < dl)
     # time
     if pd.api.types.is_datetime64_any_dtype(df["time_raw"]):
         times = pd.DatetimeIndex(pd.to_datetime(df["time_raw"], utc=True))
     else:
-        traw = df["time_raw"].astype("string").str.strip()
+        traw = df["time_raw"]
 
         def parse(u: pd.Index) -> np.ndarray:
-            texts = pd.Series(u, dtype=object).astype(str)
+            texts = pd.Series([str(x).strip() for x in u], dtype=object)
             parsed_times = pd.to_datetime(texts, utc=True, errors="coerce", format="ISO8601")
             if not parsed.naive_is_utc:  # a time without an offset is ambiguous: rejected below
                 parsed_times = parsed_times.where(texts.str.contains(_OFFSET, regex=True))
             return parsed_times.to_numpy(dtype="datetime64[ns]")
 
-        def offset_ok(u: pd.Index) -> np.ndarray:
-            return pd.Series(u, dtype=object).astype(str).str.contains(_OFFSET, regex=True).to_numpy()
-
         if not parsed.naive_is_utc:
-            flag(traw.notna().to_numpy() & ~_by_unique(traw, offset_ok, True).astype(bool),
-                 lambda idx: [f"time '{q}' has no UTC offset (write it as 2024-01-31T14:00:00+05:00 or "
-                              "2024-01-31T09:00:00Z)" for q in quoted(traw)(idx)])
-        times = pd.DatetimeIndex(_by_unique(traw, parse, np.datetime64("NaT")).astype("datetime64[ns]"),
-                                 tz="UTC") if n else pd.DatetimeIndex([], tz="UTC")
+            has_offset = by_unique(traw, lambda u: np.array([bool(_OFFSET.search(str(x).strip())) for x in u]),
+                                    True).astype(bool)
+            flag(~has_offset, lambda idx: [f"time '{q}' has no UTC offset (write it as 2024-01-31T14:00:00+05:00 or "
+                                           "2024-01-31T09:00:00Z)" for q in quoted(traw)(idx)])
+        times = pd.DatetimeIndex(by_unique(traw, parse, np.datetime64("NaT", "ns")).astype("datetime64[ns]"),
+                                 tz="UTC")
         flag(times.isna(), lambda idx: [f"time '{q}' is not an ISO 8601 date-time" for q in quoted(traw)(idx)])
     now = pd.Timestamp.now(tz="UTC")
     flag(np.asarray(times > now + pd.Timedelta(days=1)), lambda idx: [f"time {times[i]} is in the future"
                                                                         for i in idx])
-    # unit length (the store keeps 40 characters)
-    uraw = df["unit_raw"].astype("string").fillna("").str.strip()
-    flag((uraw.str.len() > MAX_UNIT).to_numpy(), f"the unit is longer than {MAX_UNIT} characters")
-    # units, per (parameter, unit) pair
+    # unit (the store keeps 40 characters), converted per (parameter, unit) pair
+    uraw = by_unique(df["unit_raw"], lambda u: np.array([str(x).strip() for x in u], dtype=object), "")
+    too_long = by_unique(uraw, lambda u: np.array([len(str(x)) > MAX_UNIT for x in u]), False)
+    flag(too_long.astype(bool), f"the unit is longer than {MAX_UNIT} characters")
     converted = np.full(n, np.nan)
     canon_unit = np.full(n, "", dtype=object)
     ok = reasons == ""
     if ok.any():
-        pairs = pd.DataFrame({"p": param[ok], "u": uraw.to_numpy(dtype=object)[ok]})
+        pairs = pd.DataFrame({"p": obj(param[ok]), "u": obj(uraw[ok])})
         for (p, u), idx in pairs.groupby(["p", "u"], sort=False).indices.items():
             rows = np.flatnonzero(ok)[idx]
             try:
@@ -218,22 +263,18 @@ def validate(parsed: ParsedFile, cond: Conditions) -> tuple[pd.DataFrame, list[R
     # a line with any bad value is rejected as a whole
     lines = df["line"].to_numpy()
     if bad.any():
-        for line, reason in pd.DataFrame({"line": lines[bad], "r": reasons[bad]}).groupby("line")["r"].agg(
+        for line, reason in pd.DataFrame({"line": lines[bad], "r": obj(reasons[bad])}).groupby("line")["r"].agg(
                 lambda s: "; ".join(dict.fromkeys(s))).items():
             errors.append(RowError(int(line), str(reason), parsed.where))
     whole = np.isin(lines, lines[bad]) if bad.any() else bad
     flags = range_flags(param, converted) | np.where(below, BELOW_DL, 0)
     good = pd.DataFrame({
-        "line": lines, "site_code": code.to_numpy(dtype=object, na_value=None),
-        "site_name": df["site_name"].astype("string").str.slice(0, 300).to_numpy(dtype=object, na_value=None),
-        "site_kind": df["site_kind"].to_numpy(dtype=object), "latitude": lat, "longitude": lon,
-        "sensor_type": df["sensor_type"].astype("string").str.strip().str.slice(0, 100).to_numpy(
-            dtype=object, na_value=None),
-        "place": df["place"].astype("string").str.strip().str.slice(0, 200).to_numpy(dtype=object, na_value=None),
-        "time_utc": times.tz_convert("UTC").tz_localize(None), "parameter": param, "value": converted,
-        "unit": canon_unit, "period_s": df["period_s"].astype(np.int64).to_numpy(), "original_value": value,
-        "original_unit": uraw.to_numpy(dtype=object), "origin": df["origin"].to_numpy(dtype=object),
-        "quality_flags": flags.astype(np.int64),
+        "line": lines, "site_code": obj(code), "site_name": obj(stripped(df["site_name"], 300)),
+        "site_kind": obj(stripped(df["site_kind"])), "latitude": lat, "longitude": lon,
+        "sensor_type": obj(stripped(df["sensor_type"], 100)), "place": obj(stripped(df["place"], 200)),
+        "time_utc": times.tz_convert("UTC").tz_localize(None), "parameter": obj(param), "value": converted,
+        "unit": obj(canon_unit), "period_s": df["period_s"].to_numpy(dtype=np.int64), "original_value": value,
+        "original_unit": obj(uraw), "origin": obj(stripped(df["origin"])), "quality_flags": flags.astype(np.int64),
     })[~whole]
     # duplicates inside the table: identical ones are counted, conflicting ones are errors
     key = ["site_code", "parameter", "period_s", "time_utc"]

@@ -16,6 +16,7 @@ with its line number) in chunks of about ``chunk_rows`` rows: memory stays flat 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -25,20 +26,34 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from jasyl.errors import InputError, shorten
-from jasyl.monitoring.ingest.common import ROW_COLUMNS, ParsedFile, RowError, parse_period
+from jasyl.monitoring.ingest.common import ROW_COLUMNS, ParsedFile, RowError, by_unique, obj, parse_period, stripped
 from jasyl.store.models import SITE_KINDS
 
 __all__ = ["FORMATS", "read_file", "read_chunks", "CHUNK_ROWS", "MAX_COLUMNS"]
 
 FORMATS = ("openaq", "sensor-community", "csv")
 #: rows per chunk: enough for vectorised work, small enough for flat memory (~100 MB per chunk at most)
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 #: a header wider than this is not a measurement table (and would make a frame of absurd width)
 MAX_COLUMNS = 200
 _MAX_HEADER_CHARS = 20_000
+
+
+@functools.cache
+def _memory_pool() -> pa.MemoryPool:
+    """The arrow memory pool of the CSV reader: jemalloc returning freed memory at once (pyarrow's default
+    mimalloc pool keeps tens of MB of freed blocks, which counts in the ingest's peak memory); the system
+    allocator where pyarrow has no jemalloc."""
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+        return pool
+    except (NotImplementedError, pa.ArrowNotImplementedError):  # pragma: no cover - build without jemalloc
+        return pa.system_memory_pool()
 
 
 def read_chunks(path: Path, fmt: str, *, site: str | None = None, period_s: int | None = None,
@@ -138,11 +153,15 @@ def _csv_chunks(path: Path, sep: str | None, chunk_rows: int) -> Iterator[tuple[
     try:
         reader = pacsv.open_csv(
             path,
+            memory_pool=_memory_pool(),
             read_options=pacsv.ReadOptions(use_threads=False, skip_rows=1, column_names=names,
-                                           block_size=4 << 20),
+                                           block_size=1 << 18),
             parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False,
                                              invalid_row_handler=on_bad_line),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            # every column dictionary-encoded: a station file repeats a few sites, parameters, units and a
+            # few thousand times; pandas gets Categoricals, and each distinct text is checked once
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.string())
+                                                               for n in names},
                                                  strings_can_be_null=True, null_values=[""],
                                                  quoted_strings_can_be_null=True),
         )
@@ -165,16 +184,23 @@ def _csv_chunks(path: Path, sep: str | None, chunk_rows: int) -> Iterator[tuple[
             if size < chunk_rows:
                 continue
         finished = batch is None
-        df = (pa.Table.from_batches(pending).to_pandas() if pending
-              else pd.DataFrame({n: pd.Series(dtype=object) for n in names}))
+        table = pa.Table.from_batches(pending) if pending else None
         pending, size = [], 0
-        lines = _line_numbers(done, len(df), np.array([n for n, _ in bad], dtype=np.int64))
-        done += len(df)
+        n_rows = table.num_rows if table is not None else 0
+        lines = _line_numbers(done, n_rows, np.array([n for n, _ in bad], dtype=np.int64))
+        done += n_rows
         last = int(lines[-1]) if len(lines) else 0
         fresh = [b for b in bad[reported:] if finished or b[0] <= last]
         reported += len(fresh)
-        df.insert(0, "_line", lines)
-        df = df[df[names].notna().any(axis=1)]  # blank lines
+        if table is not None:
+            filled = np.zeros(n_rows, dtype=bool)  # blank lines are rows of nulls: dropped
+            for column in table.columns:
+                filled |= pc.is_valid(column, memory_pool=_memory_pool()).to_numpy(zero_copy_only=False)
+            df = table.filter(pa.array(filled), null_selection_behavior="drop").to_pandas(memory_pool=_memory_pool())
+            df.insert(0, "_line", lines[filled])
+            del table
+        else:
+            df = pd.DataFrame({"_line": pd.Series(dtype=np.int64), **{n: pd.Series(dtype=object) for n in names}})
         if len(df) or fresh or finished:
             yield df, [RowError(n, r) for n, r in fresh]
 
@@ -220,12 +246,30 @@ def _optional(df: pd.DataFrame, *options: str) -> str | None:
 
 
 def _frame(**cols: Any) -> pd.DataFrame:
+    """The row table; columns may be arrays, Series (Categoricals are kept: cheap) or scalars."""
     n = len(cols["line"])
-    return pd.DataFrame({c: (cols[c] if c in cols else np.full(n, None, dtype=object)) for c in ROW_COLUMNS})
+    out = {}
+    for c in ROW_COLUMNS:
+        v = cols.get(c)
+        if v is None:
+            v = obj(np.full(n, None, dtype=object))
+        elif isinstance(v, pd.Series):
+            v = v.reset_index(drop=True)
+        elif isinstance(v, np.ndarray) and v.dtype == object:
+            v = obj(v)
+        elif isinstance(v, str):
+            v = obj(np.full(n, v, dtype=object))
+        out[c] = v
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+def _prefixed(prefix: str, values: pd.Series | np.ndarray) -> np.ndarray:
+    """``prefix + value`` per distinct value (None where the value is missing)."""
+    return by_unique(values, lambda u: np.array([prefix + str(x) for x in u], dtype=object), None)
 
 
 def _col(df: pd.DataFrame, name: str | None) -> Any:
-    return df[name].to_numpy() if name else None
+    return df[name].reset_index(drop=True) if name else None
 
 
 # ------------------------------------------------------------------------------------- OpenAQ
@@ -238,20 +282,21 @@ def read_openaq_csv(path: Path, *, period_s: int = 3600, chunk_rows: int = CHUNK
         col = _require(df, path, spec)
         name_col = _optional(df, "location", "location_name")
         monitor_col = _optional(df, "isMonitor")
-        loc = df[col["location_id"]].astype("string").str.strip()
+        loc = stripped(df[col["location_id"]])
         sensor_type = None
         if monitor_col:  # the Explorer download says whether the location is a reference monitor
-            flag = df[monitor_col].astype("string").str.strip().str.lower()
-            sensor_type = np.where(flag == "true", "reference monitor",
-                                   np.where(flag == "false", "low-cost sensor", None))
+            sensor_type = by_unique(df[monitor_col], lambda u: np.array(
+                [{"true": "reference monitor", "false": "low-cost sensor"}.get(str(x).strip().lower()) for x in u],
+                dtype=object), None)
         rows = _frame(
             line=df["_line"].to_numpy(),
-            site_code=("openaq:" + loc).where(loc.notna() & (loc != "")).to_numpy(),
-            site_name=(df[name_col] if name_col else "OpenAQ location " + loc.fillna("")).to_numpy(),
+            site_code=_prefixed("openaq:", loc),
+            site_name=(df[name_col].to_numpy(dtype=object, na_value=None) if name_col
+                       else _prefixed("OpenAQ location ", loc)),
             site_kind="air_station", latitude=_col(df, _optional(df, "lat", "latitude")),
-            longitude=_col(df, _optional(df, "lon", "longitude")), time_raw=df[col["datetime"]].to_numpy(),
-            parameter_raw=df[col["parameter"]].to_numpy(), value_raw=df[col["value"]].to_numpy(),
-            unit_raw=df[col["units"]].to_numpy(), period_s=period_s, origin=f"openaq-csv:{path.name}",
+            longitude=_col(df, _optional(df, "lon", "longitude")), time_raw=_col(df, col["datetime"]),
+            parameter_raw=_col(df, col["parameter"]), value_raw=_col(df, col["value"]),
+            unit_raw=_col(df, col["units"]), period_s=period_s, origin=f"openaq-csv:{path.name}",
             sensor_type=sensor_type,
         )
         # the Explorer's datetimeUtc column is UTC by definition; the archive's datetime carries an offset
@@ -339,31 +384,31 @@ def read_sensor_community(path: Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterat
         if not value_cols:
             raise InputError("line 1: no measurement columns", file=path, field="header",
                              fix=f"expected one of {', '.join(_SC_VALUES)} (Sensor.Community archive CSV)")
-        sid = df[col["sensor_id"]].astype("string").str.strip()
+        sid = stripped(df[col["sensor_id"]])
         type_col = _optional(df, "sensor_type")
-        stype = df[type_col].astype("string").str.strip() if type_col else pd.Series(pd.NA, index=df.index,
-                                                                                       dtype="string")
+        stype = stripped(df[type_col]) if type_col else np.full(len(df), None, dtype=object)
         loc_col = _optional(df, "location")
-        location = df[loc_col].astype("string").str.strip() if loc_col else None
-        name = stype.fillna("sensor") + " sensor " + sid.fillna("?")
-        if location is not None:
-            name = name + " (location " + location.fillna("?") + ")"
+        location = stripped(df[loc_col]) if loc_col else np.full(len(df), None, dtype=object)
+        names: dict[tuple[Any, Any, Any], str] = {}
+        for key in set(zip(sid, stype, location, strict=True)):
+            names[key] = f"{key[1] or 'sensor'} sensor {key[0] or '?'}" + (
+                f" (location {key[2] or '?'})" if loc_col else "")
         base = {
             "line": df["_line"].to_numpy(),
-            "site_code": ("sensor.community:" + sid).where(sid.notna() & (sid != "")).to_numpy(),
-            "site_name": name.to_numpy(), "site_kind": "sensor",
+            "site_code": np.array([f"sensor.community:{x}" if x else None for x in sid], dtype=object),
+            "site_name": np.array([names[k] for k in zip(sid, stype, location, strict=True)], dtype=object),
+            "site_kind": "sensor",
             "latitude": _col(df, _optional(df, "lat")), "longitude": _col(df, _optional(df, "lon")),
-            "time_raw": df[col["timestamp"]].to_numpy(), "period_s": 0,
-            "origin": f"sensor-community:{path.name}", "sensor_type": stype.to_numpy(dtype=object, na_value=None),
+            "time_raw": df[col["timestamp"]].reset_index(drop=True), "period_s": 0,
+            "origin": f"sensor-community:{path.name}", "sensor_type": stype,
             # sensors of one Sensor.Community location (a PM sensor and its humidity sensor) cover one place
-            "place": (("sensor.community:location:" + location).to_numpy(dtype=object, na_value=None)
-                      if location is not None else None),
+            "place": np.array([f"sensor.community:location:{x}" if x else None for x in location], dtype=object),
         }
         parts = []
         present = df[value_cols].notna()
         for c in value_cols:
             mask = present[c].to_numpy()
-            part = _frame(**base, parameter_raw=c, value_raw=df[c].to_numpy(), unit_raw=_SC_VALUES[c])
+            part = _frame(**base, parameter_raw=c, value_raw=df[c].reset_index(drop=True), unit_raw=_SC_VALUES[c])
             parts.append(part[mask])
         rows = pd.concat(parts, ignore_index=True) if parts else _frame(line=[])
         empty = ~present.any(axis=1)
@@ -384,12 +429,11 @@ def read_plain_csv(path: Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[Pars
         avg_col = _optional(df, "averaging", "period")
         lab_col = _optional(df, "lab", "laboratory")
         sample_col = _optional(df, "sample_id")
-        site_code = df[col["site_code"]].astype("string").str.strip()
-        kinds = (df[kind_col].astype("string").str.strip().fillna("water_point") if kind_col
-                 else pd.Series("water_point", index=df.index, dtype="string"))
-        bad_kind = ~kinds.isin(SITE_KINDS)
+        kinds = stripped(df[kind_col]) if kind_col else np.full(len(df), None, dtype=object)
+        kinds = np.where(pd.isna(kinds), "water_point", kinds)
+        bad_kind = ~np.isin(kinds, SITE_KINDS)
         errors = errors + [RowError(int(n), f"site_kind '{shorten(k)}' is not one of {', '.join(SITE_KINDS)}")
-                           for n, k in zip(df.loc[bad_kind, "_line"], kinds[bad_kind], strict=True)]
+                           for n, k in zip(df["_line"].to_numpy()[bad_kind], kinds[bad_kind], strict=True)]
         periods = pd.Series(0, index=df.index, dtype=np.int64)
         bad_period = pd.Series(False, index=df.index)
         if avg_col:
@@ -405,20 +449,20 @@ def read_plain_csv(path: Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[Pars
             errors += [RowError(int(n), f"averaging '{shorten(t)}' is not sample, 1h, 24h or a number of seconds")
                        for n, t in zip(df.loc[bad_period, "_line"], text[bad_period], strict=True)]
             periods = mapped.fillna(0).astype(np.int64)
-        origin = pd.Series(f"csv:{path.name}", index=df.index, dtype="string")
-        if lab_col:
-            origin = origin + df[lab_col].astype("string").map(lambda x: f";lab={x}", na_action="ignore").fillna("")
-        if sample_col:
-            origin = origin + df[sample_col].astype("string").map(lambda x: f";sample={x}",
-                                                                   na_action="ignore").fillna("")
-        keep = ~(bad_kind | bad_period).to_numpy()
+        origin: Any = np.full(len(df), f"csv:{path.name}", dtype=object)
+        if lab_col or sample_col:  # laboratory files: small, per-row text is fine
+            lab = df[lab_col].to_numpy(dtype=object, na_value=None) if lab_col else [None] * len(df)
+            sample = df[sample_col].to_numpy(dtype=object, na_value=None) if sample_col else [None] * len(df)
+            origin = np.array([o + (f";lab={a}" if a is not None else "") + (f";sample={b}" if b is not None else "")
+                               for o, a, b in zip(origin, lab, sample, strict=True)], dtype=object)
+        keep = ~(bad_kind | bad_period.to_numpy())
         rows = _frame(
-            line=df["_line"].to_numpy(), site_code=site_code.to_numpy(dtype=object, na_value=None),
-            site_name=(df[name_col].fillna(site_code) if name_col else site_code).to_numpy(dtype=object),
-            site_kind=kinds.to_numpy(dtype=object), latitude=_col(df, _optional(df, "latitude", "lat")),
-            longitude=_col(df, _optional(df, "longitude", "lon")), time_raw=df[col["time"]].to_numpy(),
-            parameter_raw=df[col["parameter"]].to_numpy(), value_raw=df[col["value"]].to_numpy(),
-            unit_raw=df[col["unit"]].to_numpy(), period_s=periods.to_numpy(), origin=origin.to_numpy(dtype=object),
+            line=df["_line"].to_numpy(), site_code=_col(df, col["site_code"]),
+            site_name=_col(df, name_col or col["site_code"]),
+            site_kind=kinds, latitude=_col(df, _optional(df, "latitude", "lat")),
+            longitude=_col(df, _optional(df, "longitude", "lon")), time_raw=_col(df, col["time"]),
+            parameter_raw=_col(df, col["parameter"]), value_raw=_col(df, col["value"]),
+            unit_raw=_col(df, col["unit"]), period_s=periods.to_numpy(), origin=origin,
             sensor_type=_col(df, _optional(df, "sensor_type")), place=_col(df, _optional(df, "place")),
             detection_limit=_col(df, _optional(df, "detection_limit")),
         )
