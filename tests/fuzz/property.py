@@ -60,7 +60,8 @@ _WHERE = re.compile(r"\b(line|lines|record|row|rows|column|byte|position|offset|
 #: problems of the file as a whole (there is no better "where" than the file itself)
 _WHOLE_FILE = re.compile(r"\bfile is empty|\bno data rows|\bno header row|not a UTF-8|not UTF-8|binary file|"
                          r"is a directory|cannot tell the .* format|does not exist|file not found|"
-                         r"(holds|has) no (data|measurements|rows)|expected a YAML mapping|is a mapping|nested too deeply|"
+                         r"(holds|has) no (data|measurements|rows)|expected a YAML mapping|is a mapping|"
+                         r"nested too deeply|"
                          r"not a readable netCDF file", re.IGNORECASE)
 
 

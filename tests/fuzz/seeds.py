@@ -136,10 +136,10 @@ def monitoring_seeds() -> dict[str, bytes]:
                      "ug/m3;1h")
     out["air_semicolon.csv"] = ("\n".join(lines) + "\n").encode()
     # pollution-source register: CSV and GeoJSON
-    out["sources.csv"] = ("name,type,status,latitude,longitude,approximate_location,operator,notes\n"
-                          "Brick works 1,brick_works,operating,43.85,77.05,true,LLP Kirpich,kiln\n"
-                          "Quarry north,quarry,closed,43.95,77.10,false,,\n"
-                          "Outfall 3,sewage_outfall,illegal,43.87,77.02,yes,,reported 2024\n").encode()
+    out["sources.csv"] = (b"name,type,status,latitude,longitude,approximate_location,operator,notes\n"
+                          b"Brick works 1,brick_works,operating,43.85,77.05,true,LLP Kirpich,kiln\n"
+                          b"Quarry north,quarry,closed,43.95,77.10,false,,\n"
+                          b"Outfall 3,sewage_outfall,illegal,43.87,77.02,yes,,reported 2024\n")
     out["sources.geojson"] = json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [77.05, 43.85]},
          "properties": {"name": "Brick works 1", "type": "brick_works", "status": "operating"}},

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from jasyl.monitoring.ingest import ingest_file
 from jasyl.monitoring.ingest.common import validate
 from jasyl.monitoring.ingest.readers import read_file
-from jasyl.store.models import Alert, IngestBatch, Measurement, Site, Source
-from jasyl.monitoring.sources import read_sources_file
 from jasyl.monitoring.setup import init_monitoring
+from jasyl.monitoring.sources import read_sources_file
 from jasyl.monitoring.units import Conditions
+from jasyl.store.models import Alert, IngestBatch, Measurement, Site, Source
 
 from .mutations import mutated_json, mutated_text
 from .property import fuzz_settings, run_property

@@ -73,6 +73,6 @@ MATRIX: dict[str, Case] = {
                                                     data={**SOURCE_FORM, "name": "Kiln 8"}),
     "POST /{city}/inspect/measurements": role(
         "inspector", data={"format": "csv", "site": "", "partial": ""},
-        files={"file": ("m.csv", b"site,parameter,time,value,unit,period\\n"
-                                 b"web:test,pm25,2025-01-01T00:00:00Z,12.5,ug/m3,1h\\n", "text/csv")}),
+        files={"file": ("m.csv", b"site,parameter,time,value,unit,period\n"
+                                 b"web:test,pm25,2025-01-01T00:00:00Z,12.5,ug/m3,1h\n", "text/csv")}),
 }

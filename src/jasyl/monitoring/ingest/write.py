@@ -23,10 +23,10 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from jasyl.errors import InputError
 from jasyl.monitoring.alerts import confirm_alerts, evaluate, upsert_alerts
-from jasyl.monitoring.settings import read_settings
 from jasyl.monitoring.correction import HUMIDITY_WINDOW_MINUTES, correct, correction_for
 from jasyl.monitoring.ingest.common import RowError
 from jasyl.monitoring.quality import HIGH_HUMIDITY, JUMP, STUCK, rules, series_flags
+from jasyl.monitoring.settings import read_settings
 from jasyl.monitoring.standards import DEFAULT_TZ
 from jasyl.store.engine import SQLITE_TIME_FORMAT, insert_ignore, placeholder
 from jasyl.store.models import Measurement, Site
