@@ -9,6 +9,7 @@ from importlib import resources
 import pytest
 
 from jasyl.i18n import catalogue
+from jasyl.monitoring.fees import fee_schedule
 from jasyl.report.tracking import render_track_report, verdicts
 from jasyl.tracking.compare import INDICATORS, STATUSES
 
@@ -23,12 +24,14 @@ def test_every_key_of_the_page_and_the_indicators_exists(lang: str) -> None:
     keys |= {f"track.verdict.{s}" for s in STATUSES} | {"track.verdict.no_percentage"}
     for domain in ("register", "damage", "water_class"):
         keys |= {k for k in catalogue("en") if k.startswith(domain + ".")}
+    keys |= {f"damage.pollutant.{p}" for p in fee_schedule().rates}   # every pollutant with a rate has its name
     keys = {k for k in keys if not k.endswith('.')}  # prefixes of keys built at run time (checked above)
     assert len(keys) > 60
     missing = sorted(k for k in keys if k not in cat)
     assert not missing, missing
     if lang != "en":
-        same = [k for k in keys if k.startswith("track.") and cat[k] == catalogue("en")[k] and len(cat[k]) > 12]
+        same = [k for k in keys if k.startswith(("track.", "damage.")) and cat[k] == catalogue("en")[k]
+                and len(cat[k]) > 12]
         assert not same, same
 
 
