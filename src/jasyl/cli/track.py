@@ -161,7 +161,8 @@ def _num(value: float | None, lang: str) -> str:
 def _print_status(data: dict[str, Any], lang: str, console: Console) -> None:
     plan = data["plan"]
     console.print(f"[bold]{t('track.title', lang, city=data['city'])}[/]", highlight=False)
-    console.print(t("track.plan_line", lang, date=plan["adopted_at"][:10], engine=data["pathway_engine"],
+    engine = t(f"track.engine.{data['pathway_engine']}", lang)
+    console.print(t("track.plan_line", lang, date=plan["adopted_at"][:10], engine=engine,
                     start=plan["start_year"], end=plan["target_year"], target=_num(plan["target_co2_t"], lang)),
                   highlight=False)
     if data["actuals"]["demo"]:

@@ -34,6 +34,7 @@ from jasyl.web.access import public, require
 from jasyl.web.audit import audit, audited_write
 from jasyl.web.i18n import request_language
 from jasyl.web.routers.city_pages import chart_response, check_city, csv_response
+from jasyl.web.routers.pages_data import city_display_name
 from jasyl.web.templating import NAV, NavItem, render
 from jasyl.web.uploads import describe
 
@@ -68,7 +69,8 @@ def _progress_page(request: Request, city: str, *, upload_report: dict[str, Any]
     return render(request, "pages/progress.html", {
         "status": status, "rows": rows, "verdicts": verdicts(status, lang) if status.get("plan") else [],
         "groups": [g for g in PROGRESS_GROUPS if any(r["name"] in PROGRESS_GROUPS[g] for r in status["indicators"])],
-        "upload_report": upload_report, "upload_error": upload_error}, status_code=status_code)
+        "upload_report": upload_report, "upload_error": upload_error,
+        "city_title": city_display_name(request, city, lang)}, status_code=status_code)
 
 
 @router.get("/{city}/progress")
