@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from jasyl.cli._console import err_console, option_names, wide_console
@@ -309,8 +310,9 @@ def water_classes_cmd(
     for b in blocks:
         head = ("DEMO " if b["demo"] else "") + f"{b['name']} ({b['code']})"
         klass = b.get("class")
-        console.print(f"[bold]{head}[/]: {b['label']} " + (klass or "-") + f" - {b['act_short']} [{b['status']}]"
-                      + (f"; limiting: {', '.join(b.get('limiting') or [])}" if klass else ""), highlight=False)
+        line = (f"{b['label']} {klass} - {b['act_short']} ({b['status']}); limiting: "
+                + ", ".join(b.get("limiting") or []) if klass else f"not classified - {b['act_short']}")
+        console.print(f"[bold]{escape(head)}[/]: {escape(line)}", highlight=False)
         if b.get("reason"):
             console.print(f"  {b['reason']}", highlight=False)
         if b.get("samples"):
