@@ -61,7 +61,7 @@ ROUTERS: list[ModuleType] = [auth, api, api_pages, admin, air, inspection, track
 
 #: called with the app once it is built (in each worker), e.g. to start warming a cache or submit
 #: the default city's plan as a background job; must return at once
-STARTUP_HOOKS: list[Callable[[FastAPI], None]] = [pages_data.start_jobs]
+STARTUP_HOOKS: list[Callable[[FastAPI], None]] = [pages_data.start_jobs, air.warm_air_pages]
 
 def start_job_manager(app: FastAPI) -> None:
     """Start-up hook: this worker's job manager for long jobs (plans, trade-off curves, sweeps).

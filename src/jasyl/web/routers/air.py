@@ -5,6 +5,8 @@ their averaging period, US AQI and Kazhydromet SI/NP/IZA, exceedances of the Kaz
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -20,10 +22,15 @@ from jasyl.store.users import Account
 from jasyl.web.access import public
 from jasyl.web.i18n import request_language
 from jasyl.web.routers.city_pages import chart_response, check_city, csv_response, figure
-from jasyl.web.routers.pages_data import city_display_name, monitoring_status, site_history, site_parameter_list
+from jasyl.web.routers.pages_data import (
+    city_display_name,
+    city_monitoring,
+    site_history,
+    site_parameter_list,
+)
 from jasyl.web.templating import render
 
-__all__ = ["router", "DEFAULT_AIR_PARAMETER", "DEFAULT_WATER_PARAMETER"]
+__all__ = ["router", "DEFAULT_AIR_PARAMETER", "DEFAULT_WATER_PARAMETER", "warm_air_pages"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,9 +39,8 @@ DEFAULT_WATER_PARAMETER = "bod5"
 GEOJSON = "application/geo+json"
 
 
-def _site_ids(request: Request) -> dict[str, int]:
+def _site_ids(st: dict[str, Any]) -> dict[str, int]:
     """Site code -> id (the status speaks in codes, URLs in ids)."""
-    st = monitoring_status(request)
     return {s["code"]: int(s["id"]) for s in st["sites"] if s.get("id") is not None}
 
 
@@ -50,13 +56,32 @@ def _choose(params: list[str], wanted: str | None, medium: str, default: str) ->
 @router.get("/{city}/air")
 def air(request: Request, city: str, parameter: str | None = None, water: str | None = None,
         user: Account | None = Depends(public)) -> Response:
-    """Air and water now. ``parameter`` picks the air indicator of the 12-month views, ``water`` the water one."""
+    """Air and water now. ``parameter`` picks the air indicator of the 12-month views, ``water`` the water one.
+
+    Only this city's sites and sources are shown (:func:`city_monitoring`). What the page shows is the same
+    for every visitor of a language: it is built once per (city, language, indicators) and monitoring
+    status, and kept while the status does not change (start-up warms it in every language)."""
     check_city(request, city)
     lang = request_language(request)
+    st = city_monitoring(request, city)
+    if parameter is not None and parameter not in parameters():
+        parameter = None
+    if water is not None and water not in parameters():
+        water = None
+    key = ("monitoring", "air-page", city, lang, parameter, water)
+    ctx = request.app.state.cache.get(key, lambda: _air_context(request, city, lang, parameter, water, st),
+                                      AIR_PAGE_TTL_S, version=lambda: id(city_monitoring(request, city)))
+    return render(request, "pages/air.html", dict(ctx))
+
+
+#: how long the air page's content is kept before it is checked against the status again
+AIR_PAGE_TTL_S = 60.0
+
+
+def _air_context(request: Request, city: str, lang: str, parameter: str | None, water: str | None,
+                 st: dict[str, Any]) -> dict[str, Any]:
     lab = MonitorLabels(lang)
-    st = monitoring_status(request)
-    ids = _site_ids(request)
-    views = site_views(st, lang, ids)
+    views = site_views(st, lang, _site_ids(st))
     for view in views:
         site_id = view["id"]
         if site_id is None:
@@ -73,14 +98,33 @@ def air(request: Request, city: str, parameter: str | None = None, water: str | 
             view["summary"] = history_summary(history, lang)
             view["charts"] = _figures(request, city, site_id, chosen, lang, view["demo"])
     n_values = sum(len(s.get("latest", [])) for s in st["sites"])
-    ctx: dict[str, Any] = {
+    return {
         "city_title": city_display_name(request, city, lang), "sites": views, "sources": source_rows(st, lang),
         "demo": bool(st.get("demo_data_present")),
         "zone": lab.zone_text(), "n_values": n_values, "parameter": parameter, "water": water,
         "tiles_url": getattr(request.app.state.settings, "tile_url", "") or "",
         "notes": [lab.t(f"note.{k}") for k in ("demo", "legal", "mpc_one_off", "water_gap", "times")],
     }
-    return render(request, "pages/air.html", ctx)
+
+
+def warm_air_pages(app: Any) -> None:
+    """Start-up hook: build the default city's air page in kk, ru and en in a background thread (after the
+    monitoring status), so no visitor waits for the 12-month views of every site."""
+    def run() -> None:
+        try:
+            client_scope = {"type": "http", "app": app, "path": "/", "headers": [], "query_string": b""}
+            city = app.state.settings.default_city
+            for lang in ("kk", "ru", "en"):
+                request = Request({**client_scope, "path_params": {"city": city}})
+                request.state.lang = lang
+                st = city_monitoring(request, city)
+                key = ("monitoring", "air-page", city, lang, None, None)
+                app.state.cache.get(key, lambda r=request, lg=lang, s=st: _air_context(r, city, lg, None, None, s),
+                                    AIR_PAGE_TTL_S, version=lambda r=request: id(city_monitoring(r, city)))
+        except Exception:  # noqa: BLE001 - the page computes (and reports) it again
+            logging.getLogger("jasyl.web").exception("warming the air pages failed")
+
+    threading.Thread(target=run, name="jasyl-warm-air", daemon=True).start()
 
 
 def _charts(request: Request, site_id: int, parameter: str, lang: str, demo: bool) -> dict[str, Chart]:
@@ -102,7 +146,7 @@ def _site_chart(request: Request, city: str, site_id: int, parameter: str, kind:
     check_city(request, city)
     if parameter not in parameters():
         raise HTTPException(status_code=404, detail="page not found")
-    st = monitoring_status(request)
+    st = city_monitoring(request, city)
     site = next((s for s in st["sites"] if s.get("id") == site_id), None)
     if site is None or parameter not in site_parameter_list(request, site_id):
         raise HTTPException(status_code=404, detail="page not found")
@@ -132,8 +176,9 @@ def map_layer(request: Request, city: str, user: Account | None = Depends(public
     """Monitoring sites and pollution sources with their status, names in the request's language."""
     check_city(request, city)
     lang = request_language(request)
-    st = monitoring_status(request)
-    layer = request.app.state.cache.get(("monitoring", "geojson", lang), lambda: monitoring_geojson(st, lang), 60.0)
+    st = city_monitoring(request, city)
+    layer = request.app.state.cache.get(("monitoring", "geojson", city, lang, id(st)),
+                                        lambda: monitoring_geojson(st, lang), 60.0)
     return JSONResponse(layer, media_type=GEOJSON, headers={"Cache-Control": "public, max-age=60"})
 
 

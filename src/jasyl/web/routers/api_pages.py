@@ -20,7 +20,15 @@ from jasyl.store.users import Account
 from jasyl.web.access import public, require
 from jasyl.web.audit import audited_write
 from jasyl.web.routers.city_pages import check_city
-from jasyl.web.routers.pages_data import get_overview, invalidate_monitoring, site_history, site_parameter_list
+from jasyl.web.routers.pages_data import (
+    city_centres,
+    city_monitoring,
+    get_overview,
+    invalidate_monitoring,
+    monitoring_city_of,
+    site_history,
+    site_parameter_list,
+)
 
 __all__ = ["router"]
 
@@ -60,6 +68,8 @@ def history(request: Request, city: str, site_id: int, parameter: str = Query("p
     """A site's last 12 months of one parameter: valid 24-hour means (local days), monthly means, the
     12-month mean with the days it rests on, and the standards it is read against."""
     check_city(request, city)
+    if not any(s.get("id") == site_id for s in city_monitoring(request, city)["sites"]):
+        raise HTTPException(status_code=404, detail="no such site in this city")
     if parameter not in parameters() or parameter not in site_parameter_list(request, site_id):
         raise HTTPException(status_code=404, detail="no such site or parameter")
     return site_history(request, site_id, parameter).to_dict()
@@ -108,7 +118,10 @@ def alert_act(request: Request, city: str, alert_id: int, action: str,
 def sources(request: Request, city: str, user: Account | None = Depends(public)) -> list[dict[str, Any]]:
     """The pollution-source register (status, operator, location, notes; DEMO rows labelled)."""
     check_city(request, city)
-    return list_sources(request.app.state.engine)
+    app = request.app
+    centres = app.state.cache.get(("city-centres",), lambda: city_centres(app), 3600.0)
+    return [row for row in list_sources(app.state.engine)
+            if monitoring_city_of(row, centres, app.state.settings.default_city) == city]
 
 
 @router.post("/sources")

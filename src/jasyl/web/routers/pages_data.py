@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import threading
 from pathlib import Path
@@ -30,7 +31,8 @@ from jasyl.web.routers.api import monitoring_cached
 __all__ = ["overview_file", "ENV_OVERVIEW_HOURS", "ENV_OVERVIEW_PATHWAY", "ENV_OVERVIEW_METHOD", "job_progress",
            "STAGE_WEIGHTS", "city_display_name", "overview_options", "get_overview", "overview_job_status",
            "ensure_overview", "monitoring_status", "site_history", "site_parameter_list", "jobs_of",
-           "invalidate_monitoring", "STATUS_TTL_S", "OVERVIEW_TTL_S", "start_jobs"]
+           "invalidate_monitoring", "STATUS_TTL_S", "OVERVIEW_TTL_S", "start_jobs", "city_monitoring",
+           "city_centres", "monitoring_city_of"]
 
 _log = logging.getLogger("jasyl.web")
 
@@ -229,6 +231,60 @@ def monitoring_status(request: Request) -> dict[str, Any]:
     """The monitoring status of every site and source: the worker's cached copy shared with
     ``/api/v1/monitoring/status`` (recomputed in the background when the store's fingerprint moves)."""
     return monitoring_cached(request.app)
+
+
+def city_centres(app: FastAPI) -> dict[str, tuple[float, float]]:
+    """Location of every served city that has a readable city file (``location.latitude/longitude``)."""
+    out: dict[str, tuple[float, float]] = {}
+    for name in app.state.settings.cities:
+        try:
+            loc = _city_data(app, name).city.location
+        except (JasylError, AttributeError):
+            continue
+        lat, lon = getattr(loc, "latitude", None), getattr(loc, "longitude", None)
+        if lat is not None and lon is not None:
+            out[name] = (float(lat), float(lon))
+    return out
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def monitoring_city_of(item: dict[str, Any], centres: dict[str, tuple[float, float]], default_city: str) -> str:
+    """The served city a monitoring site or pollution source belongs to: the nearest served city with a
+    location (its city file); a site or source without coordinates belongs to the deployment's default
+    city (the store holds one monitoring network per deployment unless sites are located)."""
+    lat, lon = item.get("latitude"), item.get("longitude")
+    if lat is None or lon is None or not centres:
+        return default_city
+    return min(centres, key=lambda c: _km((float(lat), float(lon)), centres[c]))
+
+
+def city_monitoring(request: Request, city: str) -> dict[str, Any]:
+    """The monitoring status restricted to ``city``'s sites and sources (see :func:`monitoring_city_of`);
+    a city with none gets empty lists (its pages say that it has no monitoring in this store)."""
+    st = monitoring_status(request)
+    app = request.app
+    memo: dict[Any, tuple[dict[str, Any], dict[str, Any]]] = app.state.__dict__.setdefault("_city_monitoring", {})
+    key = (city, id(st))
+    found = memo.get(key)
+    if found is not None and found[0] is st:
+        return found[1]
+    centres = app.state.cache.get(("city-centres",), lambda: city_centres(app), 3600.0)
+    default = app.state.settings.default_city
+    sites = [s for s in st.get("sites", []) if monitoring_city_of(s, centres, default) == city]
+    sources = [s for s in st.get("sources", []) if monitoring_city_of(s, centres, default) == city]
+    out = {**st, "sites": sites, "sources": sources,
+           "demo_data_present": any(s.get("demo") for s in (*sites, *sources))}
+    if len(memo) > 64:
+        memo.clear()
+    memo[key] = (st, out)
+    return out
 
 
 def site_history(request: Request, site_id: int, parameter: str) -> ParameterHistory:
