@@ -24,6 +24,7 @@ from jasyl.monitoring.alert_actions import (
 from jasyl.monitoring.ingest import FORMATS, IngestError, ingest_file
 from jasyl.monitoring.source_register import EDITABLE, create_source, get_source, update_source
 from jasyl.monitoring.sources import list_sources
+from jasyl.report.ingest_reasons import reason_text, rejected_summary
 from jasyl.report.monitor_labels import MonitorLabels
 from jasyl.store.audit import AuditedWrite
 from jasyl.store.models import SOURCE_STATUSES, SOURCE_TYPES
@@ -247,10 +248,14 @@ async def upload_measurements(request: Request, city: str, file: UploadFile = Fi
                                     object_id=stored.stored_name, city=city,
                                     after={**describe(stored), **{k: v for k, v in report.items() if k != "rejected"}})
             invalidate_monitoring(request)
-        except IngestError as exc:
-            errors["file"] = exc.message
+            lang = request_language(request)
+            report["rejected"] = [{**r, "reason": reason_text(str(r["reason"]), lang)} for r in report["rejected"]]
+        except IngestError as exc:  # the readers word rejections in English: shown in the page's language
+            lang = request_language(request)
+            errors["file"] = rejected_summary(exc.message, lang)
             report = {"file": stored.original_name, "committed": False,
-                      "rejected": [{"where": e.where, "line": e.line, "reason": e.reason} for e in exc.errors]}
+                      "rejected": [{"where": e.where, "line": e.line, "reason": reason_text(e.reason, lang)}
+                                   for e in exc.errors]}
             status_code = 400
         except InputError as exc:
             errors[exc.field or "file"] = exc.message + (f" ({exc.fix})" if exc.fix else "")
