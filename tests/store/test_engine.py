@@ -103,3 +103,31 @@ def test_several_processes_opening_a_new_store_at_once(db_url: str) -> None:
         assert conn.scalar(select(func.count()).select_from(Standard)) > 0
         assert conn.scalar(text("select count(*) from alembic_version")) == 1
     engine.dispose()
+
+
+def test_an_alert_can_be_acknowledged_on_every_backend(db_url: str) -> None:
+    """'acknowledged' has 12 characters; alerts.status was VARCHAR(10), which PostgreSQL enforces (every
+    acknowledgement failed there). The widening migration also runs on a store holding alerts and events."""
+    from alembic import command
+
+    from jasyl.monitoring.alert_actions import act_on_alert, alert_detail, list_alerts
+    from jasyl.store.engine import _alembic_config
+
+    engine = init_monitoring(db_url, demo=True)
+    first = list_alerts(engine, status="open", limit=1)[0]
+    with engine.begin() as conn:  # the store as it was before the widening, with an alert event in it
+        command.downgrade(_alembic_config(conn), "-1")
+    act_on_alert(engine, first["id"], "close", user="inspector1", comment="closed before the upgrade")
+    upgrade(engine)
+    act_on_alert(engine, first["id"], "reopen", user="inspector2", comment="seen again")
+    act_on_alert(engine, first["id"], "acknowledge", user="inspector2", comment="seen")
+    detail = alert_detail(engine, first["id"])
+    assert detail is not None and detail["status"] == "acknowledged"
+    assert [h["action"] for h in detail["history"]] == ["close", "reopen", "acknowledge"]
+    with engine.connect() as conn:
+        assert conn.scalar(text("select version_num from alembic_version")) == _head()
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            assert "status VARCHAR(20)" in conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'alerts'").scalar()
+    engine.dispose()

@@ -60,7 +60,9 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         if url.startswith("sqlite"):
             db_path = url.split("///", 1)[1] if "///" in url else ""
-            if db_path and db_path != ":memory:":
+            # a URI filename (sqlite:///file:/path?mode=ro&uri=true) names the file between "file:" and "?"
+            db_path = db_path.removeprefix("file:").split("?", 1)[0]
+            if db_path and db_path != ":memory:" and "mode=ro" not in url:
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 30})
 

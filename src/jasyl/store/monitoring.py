@@ -142,8 +142,9 @@ class Alert(Base):
     ratio: Mapped[float] = mapped_column(Float)
     #: value - limit, in ``unit`` (for a minimum: limit - value)
     excess: Mapped[float] = mapped_column(Float)
-    #: open (stands), held (a low-cost sensor's alert that the other sensors of its place did not confirm)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    #: open (stands), held (a low-cost sensor's alert that the other sensors of its place did not confirm),
+    #: acknowledged, closed
+    status: Mapped[str] = mapped_column(String(20), default="open")
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     #: the limit the alert used, in words (standard, value, variant where sources conflict, status)
