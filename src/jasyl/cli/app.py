@@ -5,6 +5,8 @@ imports them explicitly (:data:`COMMANDS`) and turns errors into exit codes:
 
 * :class:`jasyl.errors.JasylError` (bad input, infeasible plan): one clear message, exit status 2;
 * usage errors (unknown option, bad choice): typer/click's message, exit status 2;
+* a database the user must act on (locked by another writer, read-only, disk full, server gone; see
+  :func:`jasyl.store.engine.database_problem`): one clear message naming the database and the fix, exit 2;
 * anything else is a bug: the traceback goes to a log file, the user gets its path, exit status 1.
 """
 
@@ -19,6 +21,7 @@ from types import ModuleType
 
 import typer
 from platformdirs import user_log_dir
+from rich.markup import escape
 
 from jasyl.cli import (
     inventory,
@@ -36,6 +39,7 @@ from jasyl.cli import (
 )
 from jasyl.cli._console import err_console
 from jasyl.errors import JasylError
+from jasyl.store.engine import database_problem
 
 __all__ = ["app", "main", "err_console", "log_path", "COMMANDS"]
 
@@ -98,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("interrupted")
         code = 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: log, do not dump
+        problem = database_problem(exc, None, during="the command")
+        if problem is not None:  # locked, read-only, full disk, server gone: the user can act on it
+            err_console.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False, markup=True,
+                              soft_wrap=True)
+            code = problem.exit_code
+            if argv is None:
+                sys.exit(code)
+            return code
         path = _log_internal_error(exc)
         err_console.print(
             f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"

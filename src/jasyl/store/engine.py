@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pandas as pd
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -32,9 +35,12 @@ from jasyl.errors import InputError
 
 __all__ = ["ENV_VAR", "default_db_url", "make_engine", "upgrade", "is_initialised", "open_store",
            "insert_ignore", "to_utc_naive", "display_url", "utcnow", "placeholder", "db_times",
-           "SQLITE_TIME_FORMAT", "write_transaction", "database_problem", "LOCK_WAIT_S"]
+           "SQLITE_TIME_FORMAT", "write_transaction", "database_problem", "LOCK_WAIT_S", "DATABASE_ERRORS",
+           "is_retryable"]
 
 ENV_VAR = "JASYL_DB_URL"
+#: how long a writer waits for another one before it gives up (SQLite busy timeout, PostgreSQL lock timeout)
+LOCK_WAIT_S = int(os.environ.get("JASYL_DB_LOCK_WAIT_S", "120"))
 
 
 def default_db_url() -> str:
@@ -47,7 +53,9 @@ def default_db_url() -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for messages (a SQLite URL, which has none, as given)."""
+    if url.startswith("sqlite"):
+        return unquote(url)  # a URI filename comes back from SQLAlchemy as sqlite:///file%3A/...
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a malformed URL is shown as given
@@ -64,7 +72,8 @@ def make_engine(url: str | None = None) -> Engine:
             db_path = db_path.removeprefix("file:").split("?", 1)[0]
             if db_path and db_path != ":memory:" and "mode=ro" not in url:
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": 30})
+            # a writer waits up to LOCK_WAIT_S for another one (an ingest holds the write lock while it runs)
+            engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_S})
 
             @event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -180,8 +189,6 @@ def open_store(url: str | None = None) -> Engine:
     return engine
 
 
-#: how long a writer waits for another one before it gives up (SQLite busy timeout, PostgreSQL lock timeout)
-LOCK_WAIT_S = int(os.environ.get("JASYL_DB_LOCK_WAIT_S", "120"))
 #: PostgreSQL advisory lock key of the writers that take it (ingests): "jasyl" in ASCII
 _PG_WRITER_LOCK = 0x6A6173796C
 
@@ -201,10 +208,23 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         try:
             yield conn
         except BaseException:
-            with contextlib.suppress(SQLAlchemyError):  # a lost connection cannot roll back: the server does
+            with contextlib.suppress(*DATABASE_ERRORS):  # a lost connection cannot roll back: the server does
                 conn.rollback()
             raise
         conn.commit()
+
+
+#: errors of the database layer: SQLAlchemy's and the drivers' own (raw DB-API calls of the bulk writers:
+#: sqlite3's executemany, psycopg's COPY)
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Error, psycopg.Error)
+
+#: a transaction that lost a conflict with another one and may simply be run again
+_RETRYABLE = ("deadlock detected", "could not serialize access", "serialization failure")
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for a deadlock or serialization failure (PostgreSQL rolled the transaction back; run it again)."""
+    return isinstance(exc, DATABASE_ERRORS) and any(k in " ".join(str(exc).lower().split()) for k in _RETRYABLE)
 
 
 _LOCKED = ("database is locked", "database table is locked", "lock timeout", "lock not available",
@@ -219,12 +239,19 @@ _LOST = ("server closed the connection", "terminating connection", "connection i
          "ssl syscall error", "eof detected", "server conn crashed", "closed the connection unexpectedly")
 
 
-def database_problem(exc: BaseException, engine: Engine, *, during: str) -> InputError | None:
+def database_problem(exc: BaseException, engine: Engine | str | None, *, during: str) -> InputError | None:
     """A clear :class:`InputError` for a database failure the user can act on (another writer holds the
-    lock, the database is read-only, the disk is full, the server went away); None for anything else.
-    In each case the transaction was rolled back: nothing of ``during`` was stored."""
+    lock, the database is read-only, the disk is full, the server went away); None for anything else
+    (and for any exception that is not a database error, :data:`DATABASE_ERRORS`). In each case the
+    transaction was rolled back: nothing of ``during`` was stored. ``engine`` (or its URL) names the
+    database in the message; None: "the database"."""
+    if not isinstance(exc, DATABASE_ERRORS):
+        return None
     text = " ".join(str(exc).lower().split())
-    where = display_url(str(engine.url))
+    if engine is None:
+        where = "the database"
+    else:
+        where = display_url(str(engine.url) if isinstance(engine, Engine) else engine)
     kept = "nothing of it was stored"
     if any(k in text for k in _LOCKED):
         return InputError(f"{where}: another process was writing to the database; {during} waited "

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jasyl.errors import InputError, JasylError
 from jasyl.planning.jobs import JobManager
-from jasyl.store.engine import open_store
+from jasyl.store.engine import database_problem, open_store
 from jasyl.web import access, csrf
 from jasyl.web.cache import TTLCache
 from jasyl.web.i18n import LANG_COOKIE, WEB_LANGUAGES, request_language
@@ -189,6 +189,10 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> Response:
+        problem = database_problem(exc, None, during="this request")
+        if problem is not None:  # busy, read-only, full or unreachable database: say so, 503, try later
+            _log.warning("database problem on %s %s: %s", request.method, request.url.path, exc)
+            return _error(request, 503, problem.message, problem.fix, headers={"Retry-After": "30"})
         _log.exception("internal error on %s %s", request.method, request.url.path)
         return _error(request, 500, "internal error: the server log has the details")
 

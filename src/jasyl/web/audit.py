@@ -15,6 +15,7 @@ use it - pass it to their functions.) Entries are append-only; admins read them 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -22,12 +23,15 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from jasyl.store import audit as store_audit
+from jasyl.store.engine import is_retryable
 from jasyl.store.users import Account
 from jasyl.web.access import client_of
 
 __all__ = ["audit", "audited", "audited_write", "client_label"]
 
 _T = TypeVar("_T")
+#: tries of an audited write that loses a deadlock or serialization conflict
+_ATTEMPTS = 3
 
 
 def client_label(request: Request) -> str:
@@ -58,6 +62,14 @@ def audited_write(request: Request, user: Account, action: str, write: Callable[
                   object_type: str, object_id: str = "", city: str | None = None) -> _T:
     """Run ``write(w)`` (it sets ``w.before``/``w.after`` and changes the store through ``w.conn``) and its
     audit entry in one transaction; returns what ``write`` returns. Blocking: async routes call it through
-    ``run_in_threadpool`` (a write may wait for another writer's lock)."""
-    with audited(request, user, action, object_type=object_type, object_id=object_id, city=city) as w:
-        return write(w)
+    ``run_in_threadpool`` (a write may wait for another writer's lock). A transaction that lost a deadlock
+    or serialization conflict with another writer (an ingest) was rolled back whole and is run again."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            with audited(request, user, action, object_type=object_type, object_id=object_id, city=city) as w:
+                return write(w)
+        except Exception as exc:
+            if attempt + 1 == _ATTEMPTS or not is_retryable(exc):
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -27,7 +27,6 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from jasyl.errors import InputError, shorten
 from jasyl.monitoring.alerts import count_standing
@@ -35,7 +34,7 @@ from jasyl.monitoring.ingest.common import IngestError, RowError, validate
 from jasyl.monitoring.ingest.readers import CHUNK_ROWS, FORMATS, read_chunks
 from jasyl.monitoring.ingest.write import WriteState, write_chunk
 from jasyl.monitoring.units import Conditions
-from jasyl.store.engine import database_problem, utcnow, write_transaction
+from jasyl.store.engine import DATABASE_ERRORS, database_problem, utcnow, write_transaction
 from jasyl.store.models import IngestBatch
 
 __all__ = ["FORMATS", "IngestReport", "IngestError", "RowError", "ingest_file", "write_rows", "CHUNK_ROWS"]
@@ -88,7 +87,7 @@ def ingest_file(engine: Engine, path: str | Path, fmt: str, *, partial: bool = F
             return _ingest(conn, path, fmt, sha, partial=partial, site=site, conditions=conditions,
                            period_s=period_s, evaluate_alerts=evaluate_alerts, chunk_rows=chunk_rows,
                            progress=progress)
-    except SQLAlchemyError as exc:
+    except DATABASE_ERRORS as exc:  # SQLAlchemy's and the drivers' own (the bulk writers use the driver)
         problem = database_problem(exc, engine, during=f"the ingest of {path.name}")
         if problem is None:
             raise
