@@ -211,17 +211,21 @@ def test_kill_9_during_an_ingest_stores_all_or_nothing(backend: str, files: dict
     at_kill = _wait_writing(url, proc, baseline)
     proc.kill()  # SIGKILL: no handler, no rollback by the process
     proc.communicate()
-    assert proc.returncode == -9
     after_kill = _counts(url)
+    # on a fast machine the ingest may have committed between the size check and the kill: then all of it
+    # is there (the other allowed outcome); killed mid-transaction (exit -9), nothing of it may be
+    everything = after_kill["measurements"] == before["measurements"] + BIG_ROWS
+    assert proc.returncode == -9 or everything
     assert _cli(_ingest_args(url, files["big"]))[0] == 0  # the next ingest (the same CLI, in this process)
     after_retry = _counts(url)
     _record(f"kill -9 ({backend})", {
         "rows_before": before["measurements"], "bytes_written_at_kill": at_kill - baseline,
         "rows_after_kill": after_kill["measurements"], "batches_after_kill": after_kill["batches"],
         "rows_after_retry": after_retry["measurements"]})
-    assert after_kill == before, "a killed ingest left part of its file"
+    if not everything:
+        assert after_kill == before, "a killed ingest left part of its file"
     assert after_retry["measurements"] == before["measurements"] + BIG_ROWS
-    assert after_retry["batches"] == before["batches"] + 1
+    assert after_retry["batches"] == before["batches"] + 1 + everything  # the retry's batch holds only duplicates
     assert after_retry["distinct_keys"] == after_retry["measurements"] == after_retry["batch_rows"]
 
 
@@ -237,7 +241,7 @@ def test_postgresql_restart_during_an_ingest(files: dict[str, Path], request: py
     before = _counts(url)
     proc = _spawn(_ingest_args(url, files["big"]))
     baseline = _size(url)
-    at_stop = _wait_writing(url, proc, baseline)
+    at_stop = _wait_writing(url, proc, baseline, grow=WRITING_BYTES // 2)
     pg_ctl = [*server.prefix, str(server.bindir / "pg_ctl"), "-D", str(server.datadir), "-w"]
     # immediate shutdown = a crash of the server: every session is cut, recovery runs at the next start
     subprocess.run([*pg_ctl, "-m", "immediate", "stop"], check=True, capture_output=True, timeout=120)
@@ -248,8 +252,11 @@ def test_postgresql_restart_during_an_ingest(files: dict[str, Path], request: py
         subprocess.run([*pg_ctl, "-l", str(log), "-o",
                         f"-p {server.port} -k {server.tmp} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
                        check=True, capture_output=True, timeout=120)
-    message = _assert_clear((proc.returncode, err), "connection", "nothing", "run the same command again")
     after_crash = _counts(url)
+    if proc.returncode == 0:  # committed just before the stop (fast machine): all of it is there
+        assert after_crash["measurements"] == before["measurements"] + BIG_ROWS
+        pytest.skip("the ingest committed before the server stopped; nothing to check for a half batch")
+    message = _assert_clear((proc.returncode, err), "connection", "nothing", "run the same command again")
     code, err = _cli(_ingest_args(url, files["big"]))
     assert code == 0, err[-3000:]
     after_retry = _counts(url)
