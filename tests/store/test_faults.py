@@ -355,8 +355,9 @@ def test_read_only_database_is_a_clear_error(backend: str, files: dict[str, Path
 
 # ------------------------------------------------------------------------------ web and CLI at once
 
-def _signed_in_client(app: Any, engine: Engine, user_id: int) -> TestClient:
-    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+def _signed_in_client(app: Any, engine: Engine, user_id: int, *, raise_server_exceptions: bool = True) -> TestClient:
+    client = TestClient(app, base_url="http://testserver", follow_redirects=False,
+                        raise_server_exceptions=raise_server_exceptions)
     session_id = create_session(engine, user_id, hours=1, client="testclient")
     client.cookies.set(SESSION_COOKIE, session_signer(SECRET).sign(session_id).decode("ascii"))
     return client
@@ -449,3 +450,43 @@ def test_database_errors_become_clear_user_errors_and_nothing_else_does() -> Non
     assert database_problem(sqlite3.IntegrityError("UNIQUE constraint failed"), None, during="x") is None
     assert is_retryable(psycopg.errors.DeadlockDetected("deadlock detected"))
     assert not is_retryable(sqlite3.OperationalError("database is locked"))
+
+
+def test_web_write_on_a_database_locked_too_long_is_503_and_leaves_nothing(tmp_path: Path) -> None:
+    """Another process holds SQLite's write lock longer than the web's wait: the inspector gets 503 with the
+    reason and the fix (not "internal error"), neither the change nor an audit entry is stored; once the
+    lock is released the same action succeeds with one audit entry."""
+    import sqlite3
+
+    url = _sqlite(tmp_path)
+    engine = init_monitoring(url, demo=True)
+    inspector = create_user(engine, "inspector1", "test-password-123", roles={"konaev": "inspector"}).id
+    engine.dispose()
+    # the web's engine as make_engine builds it, with a short busy timeout instead of LOCK_WAIT_S
+    web_engine = create_engine(url, connect_args={"timeout": 0.3})
+    settings = WebSettings(db_url=url, data_dir=tmp_path / "web", secret_key=SECRET, cities=("konaev",))
+    app = create_app(settings, engine=web_engine)
+    client = _signed_in_client(app, web_engine, inspector, raise_server_exceptions=False)
+    token = _csrf(client)
+    alert_id = list_alerts(web_engine, status="open", limit=1)[0]["id"]
+    audit_before = len(read_audit(web_engine, limit=10_000))
+    holder = sqlite3.connect(tmp_path / "store.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        busy = client.post(f"/konaev/inspect/alerts/{alert_id}/acknowledge",
+                           data={"csrf_token": token, "comment": "checked"}, headers={"accept": "application/json"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.status_code == 503, busy.text[-1000:]
+    assert "another process was writing" in busy.json()["error"] and busy.json()["fix"]
+    assert busy.headers.get("retry-after")
+    with web_engine.connect() as conn:
+        assert conn.scalars(select(AlertEvent.action).where(AlertEvent.alert_id == alert_id)).all() == []
+    assert len(read_audit(web_engine, limit=10_000)) == audit_before
+    ok = client.post(f"/konaev/inspect/alerts/{alert_id}/acknowledge", data={"csrf_token": token, "comment": "checked"})
+    assert ok.status_code == 303
+    entries = read_audit(web_engine, limit=10_000)
+    assert len(entries) == audit_before + 1 and entries[0].action == "alert.acknowledge"
+    client.close()
+    web_engine.dispose()
