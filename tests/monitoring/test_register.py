@@ -46,6 +46,10 @@ def test_register_moves_through_the_statuses_and_shows_what_is_late(db_url: str)
     assert register(engine, today=date(2026, 9, 1), only_late=True) == []
     assert add_event(engine, "Pit 7", "restored", date(2026, 8, 1), "acceptance certificate 44")
     assert not register(engine, today=date(2027, 1, 1))[0].late
+    assert register(engine, today=date(2027, 1, 1))[0].restored_days_late == 0          # in time
+    set_record(engine, "Pit 7", deadline=date(2026, 7, 1))                              # the deadline was earlier
+    (row,) = register(engine, today=date(2027, 1, 1))
+    assert not row.late and row.restored_days_late == 31 and row.to_dict()["restored_days_late"] == 31
     with engine.connect() as conn:
         assert conn.scalar(select(Source.status).where(Source.name == "Pit 7")) == "restored"
         assert len(conn.execute(select(SourceStatusEvent.id)).all()) == 3

@@ -219,7 +219,8 @@ def restoration_list(
         table.add_row(("DEMO " if r.demo else "") + r.source, t(f"monitor.source_status.{r.status}", lang),
                       "-" if r.disturbed_area_ha is None else format_number(r.disturbed_area_ha, lang, 1),
                       r.deadline.isoformat() if r.deadline else "-",
-                      f"[red]{t('register.days_late', lang, days=r.days_late)}[/]" if r.late else "",
+                      f"[red]{t('register.days_late', lang, days=r.days_late)}[/]" if r.late else
+                      (t("register.restored_late", lang, days=r.restored_days_late) if r.restored_days_late else ""),
                       r.operator, f"{last['date']}: {last['evidence']}" if last else "")
     wide_console(140).print(table)
 

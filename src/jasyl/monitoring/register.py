@@ -142,12 +142,14 @@ class RegisterRow:
     late: bool
     days_late: int
     demo: bool
+    restored_days_late: int = 0     # restored, but this many days after the deadline (0: in time or not restored)
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "type": self.type, "status": self.status,
                 "disturbed_area_ha": self.disturbed_area_ha, "restoration_plan": self.restoration_plan,
                 "deadline": self.deadline.isoformat() if self.deadline else None, "operator": self.operator,
-                "late": self.late, "days_late": self.days_late, "history": self.history, "demo": self.demo,
+                "late": self.late, "days_late": self.days_late, "restored_days_late": self.restored_days_late,
+                "history": self.history, "demo": self.demo,
                 "label": "DEMO" if self.demo else ""}
 
 
@@ -175,13 +177,16 @@ def register(engine: Engine, today: date | None = None, *, only_late: bool = Fal
             continue
         deadline = rec.deadline if rec is not None else None
         late = deadline is not None and deadline < today and s.status != "restored"
+        restored_on = [date.fromisoformat(h["date"]) for h in hist if h["status"] == "restored"]
+        restored_late = (max(0, (restored_on[-1] - deadline).days)
+                         if s.status == "restored" and restored_on and deadline is not None else 0)
         row = RegisterRow(source=s.name, type=s.type, status=s.status,
                           disturbed_area_ha=rec.disturbed_area_ha if rec is not None else None,
                           restoration_plan=rec.restoration_plan if rec is not None else "",
                           deadline=deadline, operator=(rec.operator if rec is not None and rec.operator
                                                        else (s.operator or "")),
                           history=hist, late=late, days_late=(today - deadline).days if late and deadline else 0,
-                          demo=bool(s.demo) or bool(rec is not None and rec.demo))
+                          demo=bool(s.demo) or bool(rec is not None and rec.demo), restored_days_late=restored_late)
         if only_late and not late:
             continue
         out.append(row)
