@@ -105,3 +105,29 @@ def test_tradeoff_and_sweep_jobs_round_trip(web: WebEnv) -> None:
     assert "trade-off curve" in listing and "sweep" in listing
     # another city's analyst page cannot see these jobs
     assert web.client("viewer").get(f"/konaev/workspace/jobs/{t_id}").status_code == 403
+
+
+def test_jobs_api_checks_options_and_reports_a_finished_plan(web: WebEnv) -> None:
+    client = web.client("analyst")
+    headers = {"X-CSRF-Token": web.csrf(client)}
+    refused = client.post("/api/v1/konaev/jobs", json={"kind": "plan", "options": {"hours": 5}}, headers=headers)
+    assert refused.status_code == 422 and refused.json()["detail"]["field"] == "hours"
+    refused = client.post("/api/v1/konaev/jobs", json={"kind": "plan", "options": {"measures": "/etc/passwd"}},
+                          headers=headers)
+    assert refused.status_code == 422 and refused.json()["detail"]["field"] == "measures"
+    refused = client.post("/api/v1/konaev/jobs", json={"kind": "plan", "options": {"weather": "../../x.epw"}},
+                          headers=headers)
+    assert refused.status_code == 422
+    refused = client.post("/api/v1/konaev/jobs", json={"kind": "sweep", "scenario": {"base": {"city": "almaty"},
+                                                                                     "axes": {"discount_rate": [0.05]}}},
+                          headers=headers)
+    assert refused.status_code == 422 and "almaty" in refused.json()["detail"]["message"]
+    assert client.post("/api/v1/konaev/jobs", json={"kind": "pathway"}, headers=headers).status_code == 422
+    status = client.get(f"/api/v1/konaev/jobs/{web.job_id}").json()
+    assert status["status"]["state"] == "done" and status["progress"]["percent"] == 100
+    assert status["result"]["hours"] == 24 and "out_dir" not in status["status"]
+    assert f"/konaev/workspace/jobs/{web.job_id}/files/summary.json" in status["files"]
+    assert any(j["id"] == web.job_id for j in client.get("/api/v1/konaev/jobs").json())
+    assert client.get("/api/v1/konaev/jobs/nope").status_code == 404
+    token = {"Authorization": f"Bearer {web.token}"}  # the viewer's token: no jobs
+    assert web.client(fresh=True).get("/api/v1/konaev/jobs", headers=token).status_code == 403

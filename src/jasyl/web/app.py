@@ -38,6 +38,7 @@ from jasyl.web.routers import (
     admin,
     air,
     api,
+    api_jobs,
     api_pages,
     auth,
     city_pages,
@@ -57,7 +58,8 @@ __all__ = ["create_app", "ROUTERS", "STARTUP_HOOKS", "BUILTIN_HOOKS", "CSP", "se
 _log = logging.getLogger("jasyl.web")
 
 #: router modules, in the order their routes are matched (each has ``router``)
-ROUTERS: list[ModuleType] = [auth, api, api_pages, admin, air, inspection, tracking, workspace, city_pages, home]
+ROUTERS: list[ModuleType] = [auth, api, api_pages, api_jobs, admin, air, inspection, tracking, workspace, city_pages,
+                             home]
 
 #: called with the app once it is built (in each worker), e.g. to start warming a cache or submit
 #: the default city's plan as a background job; must return at once

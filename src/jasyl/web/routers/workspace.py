@@ -43,7 +43,9 @@ from jasyl.web.templating import NAV, NavItem, render
 from jasyl.web.uploads import describe
 from jasyl.yamlfile import parse_yaml_mapping
 
-__all__ = ["router", "PLAN_FIELDS", "TRADEOFF_FIELDS", "STAGE_WEIGHTS", "MAX_SWEEP_SCENARIOS", "SWEEP_EXAMPLE"]
+__all__ = ["router", "PLAN_FIELDS", "TRADEOFF_FIELDS", "STAGE_WEIGHTS", "MAX_SWEEP_SCENARIOS", "SWEEP_EXAMPLE",
+           "DOWNLOADS", "TRADEOFF_DOWNLOADS", "SWEEP_DOWNLOADS", "web_sweep_spec", "job_title", "job_or_404",
+           "list_city_jobs", "progress_of", "save_job_meta"]
 
 router = APIRouter(include_in_schema=False)
 NAV.append(NavItem("pages.nav.workspace", "/{city}/workspace", role="analyst", order=50))
@@ -145,6 +147,16 @@ def _form_page(request: Request, city: str, user: Account, values: dict[str, Any
         "max_scenarios": MAX_SWEEP_SCENARIOS}, status_code=status_code)
 
 
+def job_title(kind: str, options: Any) -> str:
+    """The title a job is listed under (its main options)."""
+    if kind == "sweep":
+        return f"{options.name}: {len(expand(options))} × {options.combine}"
+    if kind == "tradeoff":
+        points = ", ".join(f"{100 * p:g} %" for p in options.points)
+        return f"CO₂ − {points}, {options.hours or 8760} h, {options.method}, {options.accounting}"
+    return f"CO₂ ≤ {options.target_co2_t:,.0f} t, {options.hours or 8760} h, {options.method}"
+
+
 def _error_text(exc: InputError) -> str:
     return exc.message + (f" ({exc.fix})" if exc.fix else "")
 
@@ -181,7 +193,7 @@ async def submit_plan(request: Request, city: str, user: Account = Depends(requi
                                                         + (f" ({exc.fix})" if exc.fix else "")}, 400)
     jobs = _jobs(request)
     job_id = jobs.submit("plan", options)
-    title = f"CO₂ ≤ {options.target_co2_t:,.0f} t, {options.hours or 8760} h, {options.method}"
+    title = job_title("plan", options)
     (_meta_path(jobs, job_id)).write_text(json.dumps({"city": city, "owner": user.username, "title": title,
                                                       "options": options.to_dict()}), encoding="utf-8")
     audit(request, user, "job.plan", object_type="job", object_id=job_id, city=city, after=options.to_dict())
@@ -209,8 +221,7 @@ async def submit_tradeoff(request: Request, city: str, user: Account = Depends(r
         return _form_page(request, city, user, {}, {}, 400, t_values=values, t_errors={field: _error_text(exc)})
     jobs = _jobs(request)
     job_id = jobs.submit("tradeoff", options)
-    points = ", ".join(f"{100 * p:g} %" for p in options.points)
-    title = f"CO₂ − {points}, {options.hours or 8760} h, {options.method}, {options.accounting}"
+    title = job_title("tradeoff", options)
     _save_meta(jobs, job_id, {"city": city, "owner": user.username, "title": title, "kind": "tradeoff",
                               "options": options.to_dict()})
     audit(request, user, "job.tradeoff", object_type="job", object_id=job_id, city=city, after=options.to_dict())
@@ -286,7 +297,7 @@ async def submit_sweep(request: Request, city: str, user: Account = Depends(requ
     jobs = _jobs(request)
     job_id = jobs.submit("sweep", spec)
     n = len(expand(spec))
-    title = f"{spec.name}: {n} × {spec.combine}"
+    title = job_title("sweep", spec)
     _save_meta(jobs, job_id, {"city": city, "owner": user.username, "title": title, "kind": "sweep",
                               "options": {"scenario_file": text}})
     audit(request, user, "job.sweep", object_type="job", object_id=job_id, city=city,
@@ -577,3 +588,10 @@ async def upload(request: Request, city: str, kind: str = Form("weather"), file:
     audit(request, user, f"upload.{kind}", object_type="upload", object_id=stored.stored_name, city=city,
           after=describe(stored))
     return RedirectResponse(f"/{city}/workspace#uploads", status_code=303)
+
+
+#: for the JSON API (:mod:`jasyl.web.routers.api_jobs`): the same job helpers as the pages
+job_or_404 = _job_or_404
+list_city_jobs = _city_jobs
+progress_of = _progress_ctx
+save_job_meta = _save_meta
