@@ -118,9 +118,8 @@ def test_jobs_api_checks_options_and_reports_a_finished_plan(web: WebEnv) -> Non
     refused = client.post("/api/v1/konaev/jobs", json={"kind": "plan", "options": {"weather": "../../x.epw"}},
                           headers=headers)
     assert refused.status_code == 422
-    refused = client.post("/api/v1/konaev/jobs", json={"kind": "sweep", "scenario": {"base": {"city": "almaty"},
-                                                                                     "axes": {"discount_rate": [0.05]}}},
-                          headers=headers)
+    scenario = {"base": {"city": "almaty"}, "axes": {"discount_rate": [0.05]}}
+    refused = client.post("/api/v1/konaev/jobs", json={"kind": "sweep", "scenario": scenario}, headers=headers)
     assert refused.status_code == 422 and "almaty" in refused.json()["detail"]["message"]
     assert client.post("/api/v1/konaev/jobs", json={"kind": "pathway"}, headers=headers).status_code == 422
     status = client.get(f"/api/v1/konaev/jobs/{web.job_id}").json()
