@@ -7,12 +7,16 @@ Usage::
     .venv/bin/python benchmarks/bench_tradeoff.py --hours 336 --accounting annual-net
 
 ``curve_seconds``: one process builds the Konaev model once and solves the six points
-(0.5, 0.8, 0.9, 0.95, 0.99, 1.0 of today's CO2 removed) by changing the CO2 row in place (the first with
-interior point + crossover, the rest with dual simplex from the previous basis), as ``jasyl tradeoff``
-does. ``independent_seconds``: the same points, each solved from scratch in its own process (model build
+(0.5, 0.8, 0.9, 0.95, 0.99, 1.0 of today's CO2 removed) by changing the CO2 row in place, as ``jasyl
+tradeoff`` does: up to 2,500 hours the first with interior point + crossover and the rest with dual
+simplex from the previous basis; beyond, interior point at every point on the reused model (the
+simplex method does not scale to the full year; docs/planner.md). ``independent_seconds``: the same points, each solved from scratch in its own process (model build
 + the planner's default solve, as ``jasyl plan --target-co2`` would). Both exclude the shared input
 preparation (profiles, inventory, catalogue). ``ratio`` = curve / independent (target <= 0.35);
 ``max_objective_rel_diff`` compares each point's objective with its independent solve (target <= 1e-6).
+``curve_cpu_seconds`` / ``independent_cpu_seconds`` / ``cpu_ratio``: the same in CPU seconds of the
+timed regions (all threads of the process), the steadier figure on a shared machine; with ``--workers 2``
+the curve's wall time falls but its CPU time does not.
 """
 
 from __future__ import annotations
@@ -40,10 +44,10 @@ def _worker_curve(hours: int | None, accounting: str, workers: int) -> dict[str,
     from jasyl.model.tradeoff import tradeoff_curve
 
     inp = _inputs(hours, accounting)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     curve = tradeoff_curve(inp, POINTS, accounting=accounting, keep_results=False, workers=workers)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "objectives": [p.total_annual_cost_usd * inp.year_fraction for p in curve.points],
+    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "objectives": [p.total_annual_cost_usd * inp.year_fraction for p in curve.points],
             "marginal": [p.marginal_cost_per_t_usd for p in curve.points],
             "solve_seconds": [p.seconds for p in curve.points], "solvers": [p.solver for p in curve.points],
             "build_seconds": curve.build_seconds, "strategy": curve.strategy, "workers": curve.workers}
@@ -55,10 +59,11 @@ def _worker_point(hours: int | None, accounting: str, reduction: float) -> dict[
     from jasyl.model.tradeoff import co2_today_t
 
     inp = _inputs(hours, accounting)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     cap = (1.0 - reduction) * co2_today_t(inp) * inp.year_fraction
     sol = solve_model(build_model(replace(inp, co2_target_t=cap)))
-    return {"seconds": time.perf_counter() - start, "objective": sol.objective}
+    return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu,
+            "objective": sol.objective}
 
 
 def _run(args: list[str]) -> dict[str, Any]:
@@ -90,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     curve = _run(["--worker", "curve", "--workers", str(args.workers), *common])
     points = [_run(["--worker", "point", "--reduction", str(r), *common]) for r in POINTS]
     independent = sum(p["seconds"] for p in points)
+    independent_cpu = sum(p["cpu_seconds"] for p in points)
     diffs = [abs(a - p["objective"]) / max(abs(p["objective"]), 1e-9)
              for a, p in zip(curve["objectives"], points, strict=True)]
     out = {
@@ -97,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         "curve_seconds": curve["seconds"], "independent_seconds": independent,
         "ratio": curve["seconds"] / independent if independent > 0 else None,
         "max_objective_rel_diff": max(diffs),
+        "curve_cpu_seconds": curve["cpu_seconds"], "independent_cpu_seconds": independent_cpu,
+        "cpu_ratio": curve["cpu_seconds"] / independent_cpu if independent_cpu > 0 else None,
         "curve_build_seconds": curve["build_seconds"], "curve_solve_seconds": curve["solve_seconds"],
         "curve_solvers": curve["solvers"], "curve_strategy": curve["strategy"], "curve_workers": curve["workers"],
         "independent_point_seconds": [p["seconds"] for p in points],
