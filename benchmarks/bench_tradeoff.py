@@ -10,9 +10,10 @@ Usage::
 (0.5, 0.8, 0.9, 0.95, 0.99, 1.0 of today's CO2 removed) by changing the CO2 row in place, as ``jasyl
 tradeoff`` does: up to 2,500 hours the first with interior point + crossover and the rest with dual
 simplex from the previous basis; beyond, interior point at every point on the reused model (the
-simplex method does not scale to the full year; docs/planner.md). ``independent_seconds``: the same points, each solved from scratch in its own process (model build
-+ the planner's default solve, as ``jasyl plan --target-co2`` would). Both exclude the shared input
-preparation (profiles, inventory, catalogue). ``ratio`` = curve / independent (target <= 0.35);
+simplex method does not scale to the full year; docs/planner.md). ``independent_seconds``: the same
+points, each solved from scratch in its own process (model build + the planner's default solve, as
+``jasyl plan --target-co2`` would). Both exclude the shared input preparation (profiles, inventory,
+catalogue). ``ratio`` = curve / independent (target <= 0.35);
 ``max_objective_rel_diff`` compares each point's objective with its independent solve (target <= 1e-6).
 ``curve_cpu_seconds`` / ``independent_cpu_seconds`` / ``cpu_ratio``: the same in CPU seconds of the
 timed regions (all threads of the process), the steadier figure on a shared machine; with ``--workers 2``
@@ -40,14 +41,16 @@ def _inputs(hours: int | None, accounting: str) -> Any:
     return inp.subset(0, hours) if hours else inp
 
 
-def _worker_curve(hours: int | None, accounting: str, workers: int) -> dict[str, Any]:
+def _worker_curve(hours: int | None, accounting: str, workers: int, strategy: str) -> dict[str, Any]:
     from jasyl.model.tradeoff import tradeoff_curve
 
     inp = _inputs(hours, accounting)
     start, cpu = time.perf_counter(), time.process_time()
-    curve = tradeoff_curve(inp, POINTS, accounting=accounting, keep_results=False, workers=workers)
+    curve = tradeoff_curve(inp, POINTS, accounting=accounting, keep_results=False, workers=workers,
+                           strategy=strategy)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "objectives": [p.total_annual_cost_usd * inp.year_fraction for p in curve.points],
+    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu,
+            "objectives": [p.total_annual_cost_usd * inp.year_fraction for p in curve.points],
             "marginal": [p.marginal_cost_per_t_usd for p in curve.points],
             "solve_seconds": [p.seconds for p in curve.points], "solvers": [p.solver for p in curve.points],
             "build_seconds": curve.build_seconds, "strategy": curve.strategy, "workers": curve.workers}
@@ -82,17 +85,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--accounting", default="hourly", choices=["hourly", "annual-net", "ppa"])
     ap.add_argument("--workers", type=int, default=1, help="threads of the curve (default 1, like the "
                     "independent solves)")
+    ap.add_argument("--strategy", default="auto", choices=["auto", "warm", "ipm"],
+                    help="the curve's strategy (default auto: warm up to 2,500 h, ipm beyond; ipm on a short "
+                    "horizon measures the full-year route quickly)")
     ap.add_argument("--worker", choices=["curve", "point"], help=argparse.SUPPRESS)
     ap.add_argument("--reduction", type=float, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     common = ["--accounting", args.accounting] + (["--hours", str(args.hours)] if args.hours else [])
     if args.worker == "curve":
-        print(json.dumps(_worker_curve(args.hours, args.accounting, args.workers)))
+        print(json.dumps(_worker_curve(args.hours, args.accounting, args.workers, args.strategy)))
         return 0
     if args.worker == "point":
         print(json.dumps(_worker_point(args.hours, args.accounting, float(args.reduction))))
         return 0
-    curve = _run(["--worker", "curve", "--workers", str(args.workers), *common])
+    curve = _run(["--worker", "curve", "--workers", str(args.workers), "--strategy", args.strategy, *common])
     points = [_run(["--worker", "point", "--reduction", str(r), *common]) for r in POINTS]
     independent = sum(p["seconds"] for p in points)
     independent_cpu = sum(p["cpu_seconds"] for p in points)
