@@ -9,7 +9,7 @@ import pytest
 from jasyl.model.build import build_model
 from jasyl.model.city_inputs import InputOptions, inputs_from_profiles
 from jasyl.model.resolve import CapResolver
-from jasyl.model.solve import solve_model
+from jasyl.model.solve import hipo_available, solve_model
 from jasyl.model.tradeoff import bracket_check, co2_today_t, knee_index, tradeoff_curve
 
 POINTS = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
@@ -109,3 +109,33 @@ def test_annual_net_at_zero_is_never_dearer_than_hourly(synthetic_year) -> None:
         costs[rule] = curve.points[-1].total_annual_cost_usd
         assert curve.points[-1].co2_t <= 1e-6 * curve.co2_today_t + 1e-6
     assert costs["annual-net"] <= costs["hourly"] * (1 + 1e-9)
+
+
+def test_interior_point_falls_back_to_ipx_when_hipo_gives_up(curve_and_inputs) -> None:
+    if not hipo_available():
+        pytest.skip("HiPO needs the features of highspy-extras")
+    curve, inp = curve_and_inputs
+    today = co2_today_t(inp) * inp.year_fraction
+    pm = build_model(replace(inp, co2_target_t=today))
+    resolver = CapResolver(pm, co2_offset_t=pm.co2_offset_t, strategy="ipm")
+
+    class GivesUp:  # a HiGHS whose HiPO stops after one iteration (as when it stalls); IPX runs normally
+        def __init__(self, h: object) -> None:
+            self.h, self.solvers = h, []
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.h, name)
+
+        def setOptionValue(self, key: str, value: object) -> object:  # noqa: N802 (HiGHS's name)
+            if key == "solver":
+                self.solvers.append(value)
+                self.h.setOptionValue("ipm_iteration_limit", 1 if value == "hipo" else 1_000_000)
+            return self.h.setOptionValue(key, value)
+
+    fake = GivesUp(resolver.highs)
+    resolver.highs = fake
+    point = resolver.solve((1 - POINTS[0]) * today)
+    assert fake.solvers[-2:] == ["hipo", "ipx"]
+    assert "IPX" in point.solver
+    assert point.solution.objective == pytest.approx(curve.points[0].total_annual_cost_usd * inp.year_fraction,
+                                                     rel=1e-6)

@@ -28,6 +28,8 @@ from jasyl.model.solve import DEFAULT_HIGHS_OPTIONS, Solution
 __all__ = ["CapResolver", "CapSolution", "CO2_ROW", "STRATEGIES"]
 
 CO2_ROW = "co2_cap"
+_PROVEN = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
+           highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
 #: ``warm``: first solve IPM + crossover (or dual simplex), the next ones dual simplex from the previous
 #: basis; ``ipm``: every solve interior point without crossover (no warm start; the model is reused)
 STRATEGIES = ("warm", "ipm")
@@ -67,6 +69,7 @@ class CapResolver:
         self.threads = int(threads)
         self.options = dict(options or {})
         self.n_solves = 0
+        self._solver_option = ""
         start = time.perf_counter()
         m = pm.model
         mat = m.matrices
@@ -118,7 +121,9 @@ class CapResolver:
         if self.strategy == "ipm":  # the planner's own interior-point settings
             for key, value in DEFAULT_HIGHS_OPTIONS.items():
                 h.setOptionValue(key, value)
+            self._solver_option = str(DEFAULT_HIGHS_OPTIONS.get("solver", ""))
             return "interior point (model reused, no warm start)"
+        self._solver_option = "ipm" if first and self.first_solver == "ipm" else "simplex"
         if first and self.first_solver == "ipm":
             h.setOptionValue("solver", "ipm")
             h.setOptionValue("run_crossover", "on")
@@ -134,9 +139,15 @@ class CapResolver:
         label = self._set_solver(self.n_solves == 0)
         start = time.perf_counter()
         h.run()
+        status = h.getModelStatus()
+        if status not in _PROVEN and self._solver_option == "hipo":
+            # HiPO (and the IPX run it restarts with) gave up without proof: IPX from scratch, as solve_model
+            h.setOptionValue("solver", "ipx")
+            h.run()
+            status = h.getModelStatus()
+            label += "; IPX after HiPO stopped"
         seconds = time.perf_counter() - start
         self.n_solves += 1
-        status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             err = SolveError(f"no optimal plan at a CO2 cap of {co2_cap_t:,.0f} t "
                              f"(HiGHS: {h.modelStatusToString(status)})")
