@@ -42,6 +42,9 @@ def test_real_plan_writes_every_file_and_key(plan_run: tuple[int, Path, str]) ->
     summary = json.loads((directory / "summary.json").read_text(encoding="utf-8"))
     assert REQUIRED_KEYS <= set(summary)
     assert summary["city"] == "Konaev" and summary["hours"] == 336
+    # the default mode is exact and says so, with the solver that ran (issue 16)
+    assert summary["method"].startswith("exact hourly LP") and "HiGHS" in summary["method"]
+    assert "within 0.1 % of the optimum" in summary["method"]
     # a zero-carbon plan: the cap holds and something is built
     assert summary["target_co2_t"] == 0.0
     assert summary["co2_after_t"] <= 1.0
@@ -72,6 +75,8 @@ def test_real_plan_in_kazakh_with_table_output(tmp_path: Path, capsys: pytest.Ca
     assert code == 0, captured.err
     assert "Қонаев қаласының көміртексіз жоспары" in captured.out
     assert "Жоспарды оңтайландыру" in captured.err  # progress line of the optimisation stage
+    # the table says which planner mode ran, in Kazakh, with the solver (issue 16)
+    assert "Әдіс" in captured.out and "HiGHS" in captured.out
     html = (tmp_path / "konaev" / "report.html").read_text(encoding="utf-8")
     assert '<html lang="kk">' in html and "Жел электр станциясы" in html
 

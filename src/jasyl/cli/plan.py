@@ -32,6 +32,17 @@ class MethodChoice(StrEnum):
     typical_days = "typical-days"
 
 
+def method_text(method: str, labels: Labels) -> str:
+    """The planner's mode in the user's language, from the result's method label (which solver ran, and
+    whether the typical-day route held or fell back to the exact LP)."""
+    solver = "HiGHS HiPO" if "HiPO" in method else "HiGHS IPX" if "IPX" in method else "HiGHS"
+    if method.startswith("typical days"):
+        return labels.t("cli.method.typical_days")
+    if "typical-day design failed" in method:
+        return labels.t("cli.method.fallback", solver=solver)
+    return labels.t("cli.method.exact", solver=solver)
+
+
 def _render_table(summary: dict[str, Any], labels: Labels, console: Console) -> None:
     s = summary
     table = Table(title=labels.t("cli.table.title", city=s.get("city_name", s["city"])))
@@ -47,6 +58,7 @@ def _render_table(summary: dict[str, Any], labels: Labels, console: Console) -> 
         ("solve", s["solve_seconds"], 1),
     ):
         table.add_row(labels.t(f"cli.table.{key}"), labels.num(value, digits))
+    table.add_row(labels.t("cli.table.method"), method_text(str(s.get("method", "")), labels))
     table.add_section()
     for tech, item in s["new_capacity"].items():
         table.add_row(f"{labels.t('cli.table.build')}: {labels.tech(tech)}", f"{labels.sig(item['value'])} "

@@ -21,7 +21,7 @@ from jasyl.model.explain import explain_infeasible, explain_unbounded
 from jasyl.model.extract import assemble_result
 from jasyl.model.inputs import PlanInputs
 from jasyl.model.result import PlanResult
-from jasyl.model.solve import Solution, solve_model
+from jasyl.model.solve import Solution, solve_model, solver_label
 from jasyl.vocabulary import PLAN_METHODS
 
 __all__ = ["solve_inputs", "METHODS", "PlanResult"]
@@ -120,12 +120,15 @@ def solve_inputs(inp: PlanInputs, *, highs_options: dict[str, Any] | None = None
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     start = time.perf_counter()
-    label = "exact hourly LP (linopy + HiGHS)"
+    # exact is the fastest mode within 0.1 % of the optimum: typical days miss it (docs/planner.md, issue 16)
+    label = (f"exact hourly LP (linopy + {solver_label(highs_options)}), the fastest mode within 0.1 % of the "
+             "optimum")
     if method == "typical_days" and inp.n_hours % 24 == 0 and inp.n_hours // 24 > typical_days + 4:
         result = _typical_days(inp, highs_options, typical_days, max_rounds, start)
         if result is not None:
             return result
-        label = "exact hourly LP (typical-day design failed the full-year check)"
+        label = (f"exact hourly LP (linopy + {solver_label(highs_options)}; the typical-day design failed the "
+                 "full-year check)")
     sol = _solve_or_explain(inp, build_model(inp), highs_options)
     sol.seconds = time.perf_counter() - start
     return assemble_result(inp, sol, method=label)

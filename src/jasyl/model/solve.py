@@ -15,7 +15,7 @@ from jasyl.errors import SolveError
 from jasyl.model.build import PlanModel
 
 __all__ = ["Solution", "solve_model", "DEFAULT_HIGHS_OPTIONS", "SOLVER_OPTIONS", "hipo_available",
-           "highs_options"]
+           "highs_options", "solver_label"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,24 @@ def highs_options(kind: str = "default") -> dict[str, Any]:
     if kind == "hipo" and not hipo_available():
         kind = "ipx"
     return dict(SOLVER_OPTIONS[kind])
+
+
+_SOLVER_NAMES = {"hipo": "HiPO interior point", "ipx": "IPX interior point", "ipm": "interior point",
+                 "simplex": "dual simplex", "pdlp": "PDLP first-order"}
+
+
+def solver_label(options: dict[str, Any] | None = None) -> str:
+    """What HiGHS runs with ``options`` (default: :data:`DEFAULT_HIGHS_OPTIONS`), in words, e.g.
+    ``"HiGHS HiPO interior point, no crossover"``."""
+    opts = DEFAULT_HIGHS_OPTIONS if options is None else options
+    kind = str(opts.get("solver", "choose"))
+    if kind == "hipo" and not hipo_available():
+        kind = "ipx"
+    if kind == "choose":
+        return "HiGHS (its own choice of solver)"
+    name = _SOLVER_NAMES.get(kind, kind)
+    crossover = ", no crossover" if kind in ("hipo", "ipx", "ipm") and opts.get("run_crossover") == "off" else ""
+    return f"HiGHS {name}{crossover}"
 
 
 _PROVEN = ("optimal", "infeasible", "unbounded", "infeasible_or_unbounded")
