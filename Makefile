@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test lint typecheck pytest bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_planner.py
+
+# The long fuzzing profile (issue 15): random seeds, 25x the examples of the seeded profile in make test;
+# crashes do not stop the run, each distinct one is kept with its smallest input under out/fuzz.
+# FUZZ_EXAMPLES=N sets the examples per reader (default 5000 relative to the CI profile's 200).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	rm -rf out/fuzz
+	JASYL_FUZZ=long JASYL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) JASYL_FUZZ_CRASH_DIR=out/fuzz \
+	  $(BIN)/python -m pytest tests/fuzz -n 2 -q -p no:cacheprovider
+	$(BIN)/python -m tests.fuzz.report out/fuzz
 
 # Best effort for the monitoring tests, which start a private PostgreSQL server from Debian's package:
 # install it when missing and running as root with apt-get; without network the tests skip with a reason.

@@ -466,7 +466,7 @@ def _validation_error(exc: ValidationError, label: str, fields: Iterable[str] = 
     first_field, first_msg = problems[0]
     message = first_msg
     if len(problems) > 1:
-        rest = "; ".join(f"{f}: {m}" for f, m in problems[1:6])
+        rest = "; ".join(f"{f}: {shorten(m, 300)}" for f, m in problems[1:6])
         more = f" (+{len(problems) - 6} more)" if len(problems) > 6 else ""
         message += f". Also: {rest}{more}"
     return SchemaError(message, file=label, field=first_field, fix="see docs/city-format.md for the city file format")

@@ -362,7 +362,7 @@ def _schema_error(exc: ValidationError, label: str, data: Any) -> SchemaError:
     if not field and message.startswith("measures["):  # a check of the whole library names the entry
         field, _, message = message.partition(": ")
     if len(problems) > 1:
-        message += ". Also: " + "; ".join(f"{f}: {m}" for f, m in problems[1:5])
+        message += ". Also: " + "; ".join(f"{f}: {shorten(m, 300)}" for f, m in problems[1:5])
     return SchemaError(
         message, file=label, field=field or None, fix="see docs/macc-and-pathway.md for the measures file format"
     )

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from jasyl.errors import shorten
+
 __all__ = ["Sourced", "unsourced_paths"]
 
 
@@ -32,7 +34,7 @@ class Sourced(BaseModel):
         if isinstance(data, int | float):
             return {"value": data}
         if isinstance(data, str):
-            raise ValueError(f"expected a number, got text '{data}'")
+            raise ValueError(f"expected a number, got text '{shorten(data)}'")
         return data
 
     @field_validator("value")

@@ -23,43 +23,20 @@ __all__ = ["parse_yaml", "parse_yaml_mapping", "MAX_ALIASES"]
 MAX_ALIASES = 100
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader: construction errors carry their mark; aliases are counted and must not recurse."""
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-        self._open: list[str] = []  # anchors of the collections being composed
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                raise yaml.composer.ComposerError(None, None, f"more than {MAX_ALIASES} aliases in one document",
-                                                  event.start_mark)
-            anchor = event.anchor
-            if anchor in self._open:
-                raise yaml.composer.ComposerError(None, None, f"the alias *{anchor} refers to a node that contains"
-                                                  " it", event.start_mark)
-            return super().compose_node(parent, index)
-        return super().compose_node(parent, index)
+class _Loader(_Base):  # type: ignore[misc]
+    """Safe loader (libyaml's parser where installed, ten times faster than the pure-Python one):
+    construction errors carry their mark; aliases are counted and must not recurse (checked on the
+    composed node graph before anything is built)."""
 
-    def compose_sequence_node(self, anchor: Any) -> Any:
-        return self._composing(super().compose_sequence_node, anchor)
-
-    def compose_mapping_node(self, anchor: Any) -> Any:
-        return self._composing(super().compose_mapping_node, anchor)
-
-    def _composing(self, compose: Any, anchor: str | None) -> Node:
-        # PyYAML registers an anchored collection before reading its children: an alias to it from inside
-        # would build a structure that contains itself
-        self._open.append(anchor or "")
-        try:
-            node: Node = compose(anchor)
-        finally:
-            self._open.pop()
-        return node
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node)
+        return self.construct_document(node)
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
@@ -67,6 +44,36 @@ class _Loader(yaml.SafeLoader):
         except (ValueError, OverflowError, TypeError) as exc:
             raise ConstructorError(None, None, f"cannot read the value '{shorten(node.value, 40)}': "
                                    f"{shorten(exc, 120)}", node.start_mark) from None
+
+
+def _check_graph(root: Node) -> None:
+    """Refuse a node graph where a collection contains itself (an alias to an enclosing anchor) or where
+    more than :data:`MAX_ALIASES` aliases are used (a node reached a second time is an alias)."""
+    seen: set[int] = set()
+    open_: set[int] = set()
+    aliases = 0
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            open_.discard(id(node))
+            continue
+        key = id(node)
+        if key in open_:
+            raise yaml.composer.ComposerError(None, None, "an alias refers to a node that contains it",
+                                              node.start_mark)
+        if key in seen:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise yaml.composer.ComposerError(None, None, f"more than {MAX_ALIASES} aliases in one document",
+                                                  node.start_mark)
+            continue
+        seen.add(key)
+        if isinstance(node, yaml.SequenceNode | yaml.MappingNode):
+            open_.add(key)
+            stack.append((node, True))
+            children = node.value if isinstance(node, yaml.SequenceNode) else [x for kv in node.value for x in kv]
+            stack.extend((child, False) for child in reversed(children))
 
 
 def parse_yaml(text: str, label: str, *, fix: str = "check indentation, colons and quotes there") -> Any:

@@ -61,7 +61,7 @@ _WHERE = re.compile(r"\b(line|lines|record|row|rows|column|byte|position|offset|
 _WHOLE_FILE = re.compile(r"\bfile is empty|\bno data rows|\bno header row|not a UTF-8|not UTF-8|binary file|"
                          r"is a directory|cannot tell the .* format|does not exist|file not found|"
                          r"(holds|has) no (data|measurements|rows)|expected a YAML mapping|is a mapping|"
-                         r"nested too deeply|"
+                         r"nested too deeply|cannot open the Excel workbook|"
                          r"not a readable netCDF file", re.IGNORECASE)
 
 

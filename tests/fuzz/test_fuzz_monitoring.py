@@ -54,7 +54,7 @@ def test_monitoring_reader_fuzz(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     outcomes: dict[str, int] = {}
 
-    @fuzz_settings()
+    @fuzz_settings(100)
     @given(data=_mutated(name), fmt=st.sampled_from([FORMAT[name]] * 5 + ["openaq", "sensor-community", "csv"]))
     def run(data: bytes, fmt: str) -> None:
         result = run_property(f"monitoring-{name}", path, data,
@@ -81,7 +81,7 @@ def test_ingest_fuzz_all_or_nothing(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     outcomes: dict[str, int] = {}
 
-    @fuzz_settings(100)
+    @fuzz_settings(40)
     @given(data=_mutated(name), partial=st.booleans())
     def run(data: bytes, partial: bool) -> None:
         before = _snapshot(engine)

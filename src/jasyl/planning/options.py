@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
-from jasyl.errors import InputError
+from jasyl.errors import InputError, shorten
 from jasyl.i18n import translate
 from jasyl.model.city_inputs import InputOptions
 from jasyl.pathway.milestones import parse_milestones
@@ -81,20 +81,20 @@ def _check(f: dataclasses.Field[Any], hint: Any, value: Any) -> None:
             raise _fail(f, f"unknown {_what(f)} '{value}'", f"use one of {', '.join(map(str, choices))}")
     elif inner is bool:
         if not isinstance(value, bool):
-            raise _fail(f, f"expected true or false, got {value!r}")
+            raise _fail(f, f"expected true or false, got {shorten(repr(value), 80)}")
     elif inner is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _fail(f, f"expected a whole number, got {value!r}")
+            raise _fail(f, f"expected a whole number, got {shorten(repr(value), 80)}")
     elif inner is float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise _fail(f, f"expected a finite number, got {value!r}")
+            raise _fail(f, f"expected a finite number, got {shorten(repr(value), 80)}")
     elif inner is str:
         if not isinstance(value, str):
-            raise _fail(f, f"expected text, got {value!r}")
+            raise _fail(f, f"expected text, got {shorten(repr(value), 80)}")
     elif origin is tuple:
         item = get_args(inner)[0]
         if not isinstance(value, tuple) or not all(isinstance(v, item) and not isinstance(v, bool) for v in value):
-            raise _fail(f, f"expected a list of {item.__name__}, got {value!r}")
+            raise _fail(f, f"expected a list of {item.__name__}, got {shorten(repr(value), 80)}")
     else:  # pragma: no cover - a field type this module does not know yet
         raise TypeError(f"unsupported option type {hint!r} of {f.name}")
 
@@ -119,7 +119,7 @@ def _coerce(f: dataclasses.Field[Any], hint: Any, value: Any) -> Any:
             items = [p.strip() for p in value.split(",") if p.strip()] if isinstance(value, str) else list(value)
             return tuple(item(v) if isinstance(v, str) and item is not str else v for v in items)
     except (TypeError, ValueError):
-        raise _fail(f, f"cannot read {value!r} as {_what(f)}") from None
+        raise _fail(f, f"cannot read {shorten(repr(value), 80)} as {_what(f)}") from None
     return value
 
 

@@ -30,7 +30,7 @@ from typing import Any, Literal, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from jasyl.errors import InputError, SchemaError
+from jasyl.errors import InputError, SchemaError, shorten
 from jasyl.planning.options import PlanOptions
 from jasyl.weather import DEFAULT_SEED
 from jasyl.weather.stress import StressSpec
@@ -144,6 +144,15 @@ class _Stress(BaseModel):
     min_gap_days: int = StressSpec.min_gap_days
 
 
+def _is_file(p: Path, file: str, where: str) -> bool:
+    """Whether ``p`` is a file; a name the file system refuses (too long, a NUL in it) is a user error."""
+    try:
+        return p.is_file()
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"not a usable file name ({shorten(exc, 80)})", file=file, field=where,
+                          fix="give the path of an existing file") from None
+
+
 def _weather_source(value: Any, base_dir: Path, where: str, file: str) -> dict[str, Any]:
     """A weather source in its canonical dict form (paths absolute)."""
     if isinstance(value, str):
@@ -153,7 +162,8 @@ def _weather_source(value: Any, base_dir: Path, where: str, file: str) -> dict[s
             return _weather_source({"kind": "stress"}, base_dir, where, file)
         value = {"kind": "file", "path": value}
     if not isinstance(value, Mapping):
-        raise SchemaError(f"expected a weather source, got {value!r}", file=file, field=where,
+        raise SchemaError(f"expected a weather source, got {shorten(repr(value), 80)}",
+                              file=file, field=where,
                           fix="'synthetic', 'stress', a file path, {synthetic: SEED}, {file: PATH, year: Y} "
                               "or {stress: {...}}")
     data = dict(value)
@@ -168,7 +178,8 @@ def _weather_source(value: Any, base_dir: Path, where: str, file: str) -> dict[s
     models: dict[str, type[BaseModel]] = {"synthetic": _Synthetic, "file": _File, "stress": _Stress}
     model = models.get(str(data.get("kind")), _Synthetic)
     if str(data.get("kind")) not in ("synthetic", "file", "stress"):
-        raise SchemaError(f"unknown weather kind {data.get('kind')!r}", file=file, field=f"{where}.kind",
+        raise SchemaError(f"unknown weather kind {shorten(repr(data.get('kind')), 80)}", file=file,
+                          field=f"{where}.kind",
                           fix="synthetic, file or stress")
     try:
         out = model.model_validate(data).model_dump()
@@ -177,9 +188,9 @@ def _weather_source(value: Any, base_dir: Path, where: str, file: str) -> dict[s
     if out["kind"] == "file":
         p = Path(out["path"]).expanduser()
         p = p if p.is_absolute() else (base_dir / p)
-        if not p.is_file():
+        if not _is_file(p, file, where):
             raise SchemaError("the weather file does not exist", file=file, field=where,
-                              fix=f"check the path ({p})")
+                              fix=f"check the path ({shorten(p, 200)})")
         out["path"] = str(p.resolve())
     if out["kind"] == "stress":
         out["of"] = _weather_source(out["of"], base_dir, f"{where}.of", file)
@@ -238,14 +249,15 @@ def _validation_error(exc: ValidationError, file: str, prefix: str = "") -> Sche
         problems.append((where, msg))
     where, msg = problems[0]
     if len(problems) > 1:
-        msg += ". Also: " + "; ".join(f"{w}: {m}" for w, m in problems[1:5])
+        msg += ". Also: " + "; ".join(f"{w}: {shorten(m, 300)}" for w, m in problems[1:5])
     return SchemaError(msg, file=file, field=where, fix=DOCS)
 
 
 def _number(value: Any, where: str, file: str, lo: float = -math.inf, hi: float = math.inf,
             lo_open: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(float(value)):
-        raise SchemaError(f"expected a number, got {value!r}", file=file, field=where, fix=DOCS)
+        raise SchemaError(f"expected a number, got {shorten(repr(value), 80)}",
+                              file=file, field=where, fix=DOCS)
     v = float(value)
     if v < lo or v > hi or (lo_open and v == lo):
         bound = f"{'>' if lo_open else '>='} {lo:g}" + (f" and <= {hi:g}" if math.isfinite(hi) else "")
@@ -281,12 +293,14 @@ def normalize_setting(key: str, value: Any, *, base_dir: Path, file: str, where:
         return _number(value, where, file, 0.0, 10_000.0)
     if key == "city":
         if not isinstance(value, str) or not value:
-            raise SchemaError(f"expected a city name or path, got {value!r}", file=file, field=where, fix=DOCS)
+            raise SchemaError(f"expected a city name or path, got {shorten(repr(value), 80)}",
+                              file=file, field=where, fix=DOCS)
         p = Path(value).expanduser()
         if p.suffix.lower() in (".yaml", ".yml") or "/" in value:
             p = p if p.is_absolute() else base_dir / p
-            if not p.is_file():
-                raise SchemaError("the city file does not exist", file=file, field=where, fix=f"check the path ({p})")
+            if not _is_file(p, file, where):
+                raise SchemaError("the city file does not exist", file=file, field=where,
+                                  fix=f"check the path ({shorten(p, 200)})")
             return str(p.resolve())
         return value
     if key == "catalogue":
@@ -294,8 +308,9 @@ def normalize_setting(key: str, value: Any, *, base_dir: Path, file: str, where:
             return None
         p = Path(str(value)).expanduser()
         p = p if p.is_absolute() else base_dir / p
-        if not p.is_file():
-            raise SchemaError("the catalogue file does not exist", file=file, field=where, fix=f"check the path ({p})")
+        if not _is_file(p, file, where):
+            raise SchemaError("the catalogue file does not exist", file=file, field=where,
+                              fix=f"check the path ({shorten(p, 200)})")
         return str(p.resolve())
     if key == "weather":
         if isinstance(value, list):
@@ -308,13 +323,15 @@ def normalize_setting(key: str, value: Any, *, base_dir: Path, file: str, where:
         return [_weather_source(v, base_dir, f"{where}[{i}]", file) for i, v in enumerate(values)]
     if key == "method":
         if value not in METHODS and value != "typical_days":
-            raise SchemaError(f"unknown method {value!r}", file=file, field=where, fix="exact or typical-days")
+            raise SchemaError(f"unknown method {shorten(repr(value), 80)}",
+                              file=file, field=where, fix="exact or typical-days")
         return "typical-days" if value == "typical_days" else value
     if key == "hours":
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise SchemaError(f"expected a whole number of hours, got {value!r}", file=file, field=where,
+            raise SchemaError(f"expected a whole number of hours, got {shorten(repr(value), 80)}",
+                              file=file, field=where,
                               fix="24..8760, e.g. 336 for two weeks")
         return int(_number(value, where, file, 24, 8760))
     if key == "typical_days":
@@ -441,7 +458,10 @@ def load_sweep_spec(path: str | Path) -> SweepSpec:
         raise InputError("the scenario file does not exist", file=p, fix="give the path of a scenario YAML")
     try:
         text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"the file is not UTF-8 text (byte {exc.start + 1})", file=p, field="encoding",
+                          fix="save it as UTF-8 text") from None
+    except OSError as exc:
         raise SchemaError(f"cannot read the file ({exc.__class__.__name__})", file=p,
                           fix="save it as UTF-8 text") from None
     data = parse_yaml_mapping(text, str(p), expected="with 'base' and 'axes'", fix=DOCS)

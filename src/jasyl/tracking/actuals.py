@@ -458,14 +458,19 @@ def _header(cells: Sequence[Any], path: Path, line: int) -> list[str]:
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
     if b"\x00" in data[:4096]:
-        raise InputError("this is not a text CSV file (it contains binary data)", file=path,
+        raise InputError(f"this is not a text CSV file (binary data: a NUL byte at byte {data.index(0) + 1})",
+                         file=path, field="encoding",
                          fix="save the sheet as CSV (UTF-8), or import the .xlsx file with format xlsx")
+    first: UnicodeDecodeError | None = None
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first = first or exc
             continue
-    raise InputError("cannot decode the file as UTF-8 or Windows-1251", file=path, fix="save it as CSV UTF-8")
+    pos = f" (not UTF-8 at byte {first.start + 1})" if first is not None else ""
+    raise InputError(f"cannot decode the file as UTF-8 or Windows-1251{pos}", file=path, field="encoding",
+                     fix="save it as CSV UTF-8")
 
 
 def _read_csv(path: Path, result: ReadResult, today: date | None = None) -> ReadResult:

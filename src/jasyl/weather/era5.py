@@ -147,8 +147,14 @@ def read_era5_weather(
                 raise InputError(f"cannot pick the grid point nearest to ({latitude}, {longitude}):"
                                  f" {shorten(exc, 200)}", file=file, field=latn,
                                  fix="give latitude/longitude coordinates in degrees") from None
-        glat = float(ds[latn].values) if latn else latitude
-        glon = float(ds[lonn].values) if lonn else longitude
+        for name in (latn, lonn):
+            if name and np.size(ds[name].values) != 1:
+                raise InputError(f"the '{name}' coordinate does not give one grid point (it has "
+                                 f"{np.size(ds[name].values)} values after picking the nearest: repeated or "
+                                 "two-dimensional coordinates)", file=file, field=name,
+                                 fix="give a file on a regular latitude/longitude grid (as the CDS delivers)")
+        glat = float(np.ravel(ds[latn].values)[0]) if latn else latitude
+        glon = float(np.ravel(ds[lonn].values)[0]) if lonn else longitude
         if glon is not None and glon > 180.0:
             glon -= 360.0
         if latitude is not None and longitude is not None and glat is not None and glon is not None:

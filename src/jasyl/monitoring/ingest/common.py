@@ -109,13 +109,16 @@ def obj(values: Any) -> pd.Series:
 
 def by_unique(values: pd.Series | np.ndarray, fn: Callable[[pd.Index], np.ndarray], missing: Any) -> np.ndarray:
     """``fn`` applied to the distinct values only, spread back to every row (``missing`` for NA)."""
-    if isinstance(values, np.ndarray):
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    elif isinstance(values.dtype, pd.CategoricalDtype):  # the readers' columns: codes are ready
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):  # codes are ready
         codes = values.cat.codes.to_numpy()
         uniques = values.cat.categories
     else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # lists or mappings where a value belongs (JSON): their text, which no parser accepts
+            raw = np.asarray(values, dtype=object)
+            arr = np.array([str(x) if isinstance(x, list | dict | set) else x for x in raw], dtype=object)
+            codes, uniques = pd.factorize(arr, use_na_sentinel=True)
     out = np.asarray(fn(pd.Index(np.asarray(uniques, dtype=object), dtype=object)))
     extended = np.concatenate([out, np.array([missing], dtype=out.dtype)])
     return extended[codes]  # code -1 (NA) picks the trailing ``missing``
@@ -139,8 +142,10 @@ _NOT_NUMBERS = ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infi
 
 def _value_of(uniques: pd.Index) -> np.ndarray:
     """(number, below detection limit) of distinct value texts; "<0.005" is 0.005 below the limit."""
-    numbers = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan)
+    # a copy: pandas may hand out a read-only array, and the assignments below would fail (silently, as
+    # the ValueError of a read-only array looked like a value that is not a number)
+    numbers = np.array(pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan), dtype=float, copy=True)
     below = np.zeros(len(uniques), dtype=bool)
     for i in np.flatnonzero(np.isnan(numbers)):  # the few that need a second look: spaces, "<0.005"
         text = str(uniques[i]).strip()

@@ -116,7 +116,11 @@ def _header(path: Path, sep: str | None) -> tuple[list[str], str]:
                          fix="give a UTF-8 CSV file")
     if sep is None:
         sep = ";" if line.count(";") > line.count(",") else ","
-    names = [n.strip() for n in next(csv.reader([line], delimiter=sep))]
+    try:
+        names = [n.strip() for n in next(csv.reader([line], delimiter=sep))]
+    except csv.Error as exc:  # a lone carriage return (old Mac line ends) or a broken quote
+        raise InputError(f"line 1 (the header) cannot be read as CSV: {exc}", file=path, field="header",
+                         fix="save the file as CSV with Windows or Unix line ends") from None
     if len(names) > MAX_COLUMNS:
         raise InputError(f"line 1: the header has {len(names):,} columns", file=path, field="header",
                          fix="give a measurement table (a few dozen columns at most)")
