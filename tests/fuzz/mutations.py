@@ -16,6 +16,7 @@ smallest change:
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections.abc import Callable
@@ -326,6 +327,11 @@ NODE_VALUES: tuple[Any, ...] = (
 )
 
 
+def _node_value(draw: Draw) -> Any:
+    """A replacement value: a fresh copy (the tree is mutated in place later; the constants must not be)."""
+    return copy.deepcopy(draw(st.sampled_from(NODE_VALUES)))
+
+
 def _paths(node: Any, prefix: tuple[Any, ...] = (), out: list[tuple[Any, ...]] | None = None,
            limit: int = 4000) -> list[tuple[Any, ...]]:
     """Paths to every node (breadth-limited for big lists)."""
@@ -360,13 +366,13 @@ def mutate_tree(draw: Draw, doc: Any) -> Any:
                                    "scale", "truncate-list", "reverse-list"]))
     if not path:
         if action in ("replace", "wrap"):
-            return draw(st.sampled_from(NODE_VALUES)) if action == "replace" else [doc]
+            return _node_value(draw) if action == "replace" else [doc]
         return doc
     parent = _get(doc, path[:-1])
     key = path[-1]
     target = parent[key]
     if action == "replace":
-        parent[key] = draw(st.sampled_from(NODE_VALUES))
+        parent[key] = _node_value(draw)
     elif action == "delete":
         del parent[key]
     elif action == "rename" and isinstance(parent, dict):
@@ -383,7 +389,7 @@ def mutate_tree(draw: Draw, doc: Any) -> Any:
     elif action == "reverse-list" and isinstance(target, list):
         parent[key] = target[::-1]
     else:
-        parent[key] = draw(st.sampled_from(NODE_VALUES))
+        parent[key] = _node_value(draw)
     return doc
 
 

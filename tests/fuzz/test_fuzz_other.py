@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from jasyl.planning.scenario import SweepSpec, expand, load_sweep_spec
 from jasyl.tracking.actuals import ReadResult, read_actuals
@@ -88,7 +89,9 @@ def test_actuals_csv_fuzz(tmp_path: Path) -> None:
 
 
 def _cell(text: str) -> Any:
-    """What a spreadsheet user would have typed: numbers as numbers, the rest as text."""
+    """What a spreadsheet user would have typed: numbers as numbers, the rest as text (without the control
+    characters a workbook cannot hold)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     try:
         value = float(text)
     except ValueError:

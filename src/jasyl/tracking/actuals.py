@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from openpyxl import load_workbook
 
-from jasyl.errors import InputError
+from jasyl.errors import InputError, shorten
 from jasyl.factors import amount_to_mwh
 from jasyl.units import registry
 from jasyl.vocabulary import (
@@ -443,7 +443,9 @@ def _header(cells: Sequence[Any], path: Path, line: int) -> list[str]:
         names.pop()
     unknown = [n for n in names if n not in COLUMNS]
     if unknown:
-        raise InputError(f"unknown column(s) {', '.join(repr(n) for n in unknown)} in the header (line {line})",
+        shown = ", ".join(repr(shorten(n, 40)) for n in unknown[:10]) + (
+            f" (+{len(unknown) - 10} more)" if len(unknown) > 10 else "")
+        raise InputError(f"unknown column(s) {shown} in the header (line {line})",
                          file=path, field="header", fix=_FIX_COLUMNS)
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
