@@ -60,3 +60,31 @@ def test_air_page_content_is_built_once_per_language(web: WebEnv, monkeypatch: p
     invalidate_monitoring(type("R", (), {"app": web.app})())  # a write through the web: built again
     client.get("/konaev/air?lang=ru")
     assert calls == ["ru", "en", "ru"]
+
+
+def test_a_failed_overview_is_not_resubmitted_on_every_view(web: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jasyl.web.routers.pages_data as pd_mod  # noqa: PLC0415 - the module under test, patched
+
+    class Jobs:
+        submitted: list[str] = []
+
+        def submit(self, kind: str, options: Any) -> str:
+            self.submitted.append(kind)
+            return f"job{len(self.submitted)}"
+
+        def status(self, job_id: str) -> Any:
+            return type("S", (), {"state": "failed"})()
+
+    jobs = Jobs()
+    real = web.app.state.jobs
+    web.app.state.jobs = jobs
+    try:
+        monkeypatch.setattr(pd_mod, "_load", lambda app, city: None)
+        for _ in range(5):
+            pd_mod.ensure_overview(web.app, "konaev")
+        assert jobs.submitted == ["overview"]
+        monkeypatch.setattr(pd_mod, "RETRY_FAILED_OVERVIEW_S", 0.0)
+        pd_mod.ensure_overview(web.app, "konaev")
+        assert jobs.submitted == ["overview", "overview"]
+    finally:
+        web.app.state.jobs = real  # the fixture closes the real manager

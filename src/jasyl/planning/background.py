@@ -28,8 +28,12 @@ ENV_SERIAL = "JASYL_SERIAL"
 
 
 def worth_a_process() -> bool:
-    """More than one core is free to use and background jobs are not switched off."""
+    """More than one core is free to use, background jobs are not switched off, and this process may
+    have children: a daemonic process (a Dask worker running a web job, a multiprocessing pool worker)
+    may not, so there the side job runs in the same process, after the main one."""
     if os.environ.get(ENV_SERIAL, "").strip().lower() in ("1", "true", "yes", "on"):
+        return False
+    if multiprocessing.current_process().daemon:
         return False
     try:
         cores = len(os.sched_getaffinity(0))

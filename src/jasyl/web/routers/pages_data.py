@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ ENV_OVERVIEW_TRADEOFF = "JASYL_OVERVIEW_TRADEOFF"
 #: environment: method of the overview's plan (exact | typical_days)
 ENV_OVERVIEW_METHOD = "JASYL_OVERVIEW_METHOD"
 _submit_lock = threading.Lock()
+#: seconds before a failed overview job is submitted again (the pages show the failure meanwhile)
+RETRY_FAILED_OVERVIEW_S = 600.0
 
 
 def overview_options(city: str) -> OverviewOptions:
@@ -161,6 +164,10 @@ def ensure_overview(app: FastAPI, city: str) -> str | None:
                 state = "failed"
             if state in ("queued", "running", "done"):
                 return job_id
+            failed_at: dict[str, float] = app.state.__dict__.setdefault("_overview_failed_at", {})
+            now = time.monotonic()
+            if now - failed_at.setdefault(job_id, now) < RETRY_FAILED_OVERVIEW_S:
+                return job_id  # a failed overview is retried after a pause, not on every page view
         try:
             job_id = jobs.submit("overview", overview_options(city).to_dict())
         except JasylError:  # e.g. a job manager that does not know this kind: the page says "not yet"
