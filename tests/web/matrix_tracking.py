@@ -12,6 +12,7 @@ MATRIX: dict[str, Case] = {
     "GET /{city}/progress": public(),
     "GET /{city}/progress/charts/{group}.json": public(params={"group": "capacity"}),
     "GET /{city}/progress/charts/{group}.csv": public(params={"group": "emissions"}),
+    "GET /{city}/progress/template.{fmt}": public(params={"fmt": "xlsx"}),
     "POST /{city}/progress/actuals": role("analyst", files={"file": ("actuals.csv", ACTUALS, "text/csv")},
                                          data={"partial": ""}),
     "GET /{city}/register": public(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jasyl.i18n import catalogue
+from jasyl.tracking.actuals import read_actuals
 from jasyl.tracking.demo import load_demo_actuals
 from jasyl.tracking.run import TrackOptions, adopt_plan
 from tests.web.conftest import CITY
@@ -48,3 +49,16 @@ def test_upload_names_bad_lines_and_register_event(tracked) -> None:  # type: ig
     reg = tracked.client(None).get(f"/api/v1/{CITY}/register").json()
     abat = next(r for r in reg["sources"] if r["source"] == "Abat quarry")
     assert abat["status"] == "restored" and abat["history"][-1]["evidence"] == "act 12"
+
+
+def test_template_downloads_and_reads_back_empty(web, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    client = web.client(None)
+    xlsx = client.get(f"/{CITY}/progress/template.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert "actuals_template.xlsx" in xlsx.headers["content-disposition"]
+    csv = client.get(f"/{CITY}/progress/template.csv")
+    assert csv.status_code == 200 and csv.text.startswith("year,month,quantity")
+    assert client.get(f"/{CITY}/progress/template.pdf").status_code == 404
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(xlsx.content)
+    assert read_actuals(path).rows == []                 # the blank template imports nothing

@@ -30,6 +30,7 @@ from jasyl.store.audit import AuditedWrite
 from jasyl.store.users import Account
 from jasyl.tracking.run import TrackOptions, track_status
 from jasyl.tracking.store import active_plan, import_actuals
+from jasyl.tracking.template import template_csv, template_xlsx
 from jasyl.web.access import public, require
 from jasyl.web.audit import audit, audited_write
 from jasyl.web.i18n import request_language
@@ -87,6 +88,20 @@ def progress_spec(request: Request, city: str, group: str, user: Account | None 
         raise HTTPException(status_code=404, detail="page not found")
     return chart_response(progress_chart(_status(request, city), _planned(request, city), group,
                                          request_language(request)))
+
+
+@router.get("/{city}/progress/template.{fmt}")
+def progress_template(request: Request, city: str, fmt: str, user: Account | None = Depends(public)) -> Response:
+    """The actuals template ('jasyl track template'): CSV with commented examples, or Excel with drop-down lists."""
+    check_city(request, city)
+    if fmt == "csv":
+        return Response(template_csv().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="actuals_template.csv"'})
+    if fmt == "xlsx":
+        return Response(template_xlsx(), media_type="application/vnd.openxmlformats-officedocument."
+                                                    "spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="actuals_template.xlsx"'})
+    raise HTTPException(status_code=404, detail="page not found")
 
 
 @router.get("/{city}/progress/charts/{group}.csv")
