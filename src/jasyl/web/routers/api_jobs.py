@@ -68,10 +68,10 @@ def jobs_list(request: Request, city: str, user: Account = Depends(require("anal
     return list_city_jobs(request, city)
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=200)
 async def jobs_submit(request: Request, city: str, body: JobRequest = Body(...),
                       user: Account = Depends(require("analyst"))) -> JSONResponse:
-    """Queue a plan, trade-off curve or sweep (audited); 202 with the job's id and URLs, 422 naming the
+    """Queue a plan, trade-off curve or sweep (audited); 200 with the job's id and URLs, 422 naming the
     field when the options are refused."""
     check_city(request, city)
     jobs = getattr(request.app.state, "jobs", None)
@@ -104,7 +104,7 @@ async def jobs_submit(request: Request, city: str, body: JobRequest = Body(...),
                                  "options": recorded, "via": "api"})
     audit(request, user, f"job.{body.kind}", object_type="job", object_id=job_id, city=city, after=recorded)
     return JSONResponse({"id": job_id, "kind": body.kind, "title": title, "status_url": f"/api/v1/{city}/jobs/{job_id}",
-                         "page_url": f"/{city}/workspace/jobs/{job_id}"}, status_code=202)
+                         "page_url": f"/{city}/workspace/jobs/{job_id}"}, status_code=200)
 
 
 @router.get("/{job_id}")
