@@ -15,6 +15,7 @@ from jasyl.monitoring.correction import correct, correction_for
 from jasyl.monitoring.ingest import ingest_file
 from jasyl.monitoring.quality import BELOW_DL, HIGH_HUMIDITY, JUMP, OUT_OF_RANGE, STUCK, flag_names
 from jasyl.monitoring.setup import init_monitoring
+from jasyl.monitoring.status import status
 from jasyl.store.models import Alert, Measurement, Site
 
 HEADER = "site_code,site_kind,time,parameter,value,unit,averaging"
@@ -62,6 +63,13 @@ def test_quality_flags_are_kept_beside_the_raw_value(db_url: str, tmp_path: Path
     no2 = df[df["parameter"] == "no2"].reset_index(drop=True)
     assert no2.loc[0, "flags"] & BELOW_DL and no2.loc[0, "value"] == 5.0 and not no2.loc[1, "flags"] & BELOW_DL
     assert flag_names(OUT_OF_RANGE | JUMP) == ["out_of_range", "jump"]
+    # what is shown: each value says what it is (a single reading or a mean, over which period), its flags;
+    # excluded readings (out of range, stuck) are counted and left out of the means
+    site = next(x for x in status(engine)["sites"] if x["code"] == "st-1")
+    assert site["excluded_readings"] == 11
+    latest = {r["parameter"]: r for r in site["latest"]}
+    assert latest["pm25"]["reading"] == "mean over 1 h" and latest["pm25"]["quality_flags"] == []
+    assert latest["pm25"]["excluded_from_means"] is False and latest["pm25"]["value_corrected"] is None
 
 
 def test_epa_correction_of_a_plantower_sensor_raw_and_corrected_side_by_side(db_url: str, tmp_path: Path) -> None:
@@ -86,6 +94,11 @@ def test_epa_correction_of_a_plantower_sensor_raw_and_corrected_side_by_side(db_
     assert pm["corrected"].to_numpy() == pytest.approx(expected, rel=1e-9)
     assert set(pm["correction"]) == {"us_epa_2021"}
     assert bool(pm.loc[4, "flags"] & HIGH_HUMIDITY) and not pm.loc[0, "flags"] & HIGH_HUMIDITY
+    shown = next(x for x in status(engine)["sites"] if x["code"] == "pa-1")
+    pm_shown = next(r for r in shown["latest"] if r["parameter"] == "pm25")
+    assert shown["sensor_type"] == "PurpleAir PA-II (PMS5003)"
+    assert pm_shown["value"] == 500.0 and pm_shown["value_corrected"] == pytest.approx(expected[-1], rel=1e-4)
+    assert pm_shown["correction"] == "us_epa_2021"
     sds = _stored(engine, "sds-1").query("parameter == 'pm25'")
     assert sds["corrected"].isna().all() and sds["correction"].isna().all()  # no correction for SDS011
     # the pure function agrees, and a missing humidity gives no corrected value

@@ -19,6 +19,7 @@ from jasyl.errors import InputError
 from jasyl.monitoring.air_limits import limit_for
 from jasyl.monitoring.emissions import damage
 from jasyl.monitoring.indices import aqi, iza, izv, izv_class, kazhydromet_level, np_percent, standard_index
+from jasyl.monitoring.quality import EXCLUDED, EXCLUDED_LOW_COST, flag_names
 from jasyl.monitoring.register import register
 from jasyl.monitoring.settings import class_table_from_settings, get_settings
 from jasyl.monitoring.standards import (
@@ -49,14 +50,21 @@ def _f(x: Any, digits: int = 3) -> float | None:
     return None if math.isnan(x) or math.isinf(x) else round(x, digits)
 
 
-def site_frame(engine: Engine, site_id: int, since: Any = None) -> pd.DataFrame:
-    q = select(Measurement.time_utc, Measurement.parameter, Measurement.value, Measurement.period_s,
-               Measurement.unit).where(Measurement.site_id == site_id)
+def site_frame(engine: Engine, site_id: int, since: Any = None, *, with_quality: bool = False) -> pd.DataFrame:
+    """Measurements of a site (columns time_utc, parameter, value, period_s, unit; with ``with_quality``
+    also quality_flags, value_corrected and correction)."""
+    cols: list[Any] = [Measurement.time_utc, Measurement.parameter, Measurement.value, Measurement.period_s,
+                       Measurement.unit]
+    names = ["time_utc", "parameter", "value", "period_s", "unit"]
+    if with_quality:
+        cols += [Measurement.quality_flags, Measurement.value_corrected, Measurement.correction]
+        names += ["quality_flags", "value_corrected", "correction"]
+    q = select(*cols).where(Measurement.site_id == site_id)
     if since is not None:
         q = q.where(Measurement.time_utc >= since)
     with engine.connect() as conn:
         rows = conn.execute(q.order_by(Measurement.time_utc)).all()
-    df = pd.DataFrame(rows, columns=["time_utc", "parameter", "value", "period_s", "unit"])
+    df = pd.DataFrame(rows, columns=names)
     df["time_utc"] = pd.to_datetime(df["time_utc"])
     return df
 
@@ -183,6 +191,15 @@ def _exceedances(df: pd.DataFrame, tz: str, settings: dict[str, str] | None = No
     return out
 
 
+def _reading(period_s: int) -> str:
+    """What a stored value is: a single reading, or a mean over its period."""
+    if period_s <= 0:
+        return "single reading"
+    if period_s % 3600 == 0:
+        return f"mean over {period_s // 3600} h"
+    return f"mean over {period_s / 60:g} min" if period_s % 60 == 0 else f"mean over {period_s} s"
+
+
 def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ, settings: dict[str, str] | None = None
                 ) -> dict[str, Any]:
     with engine.connect() as conn:
@@ -194,14 +211,27 @@ def site_status(engine: Engine, site: Site, tz: str = DEFAULT_TZ, settings: dict
         "open_alerts": []}
     if last is None:
         return info
-    df = site_frame(engine, site.id, since=last - timedelta(days=EXCEEDANCE_WINDOW_DAYS))
-    latest = df.sort_values("time_utc").groupby("parameter").tail(1).sort_values("parameter")
+    full = site_frame(engine, site.id, since=last - timedelta(days=EXCEEDANCE_WINDOW_DAYS), with_quality=True)
+    # readings whose quality flags exclude them (quality.yaml) are shown with their flags but left out of
+    # means, indices and exceedances
+    mask = EXCLUDED_LOW_COST if site.kind == "sensor" else EXCLUDED
+    flags = full["quality_flags"].fillna(0).astype("int64")
+    excluded = (flags & mask) != 0
+    df = full.loc[~excluded, ["time_utc", "parameter", "value", "period_s", "unit"]]
+    info["sensor_type"] = site.sensor_type
+    info["excluded_readings"] = int(excluded.sum())
+    latest = full.sort_values("time_utc").groupby("parameter").tail(1).sort_values("parameter")
     for r in latest.itertuples():
         mpc = find_standard(str(r.parameter), "mpc_one_off") or find_standard(str(r.parameter), "fishery_mpc")
         info["latest"].append({
             "parameter": r.parameter, "parameter_label": parameter_def(str(r.parameter)).label,
             "time_utc": pd.Timestamp(r.time_utc).isoformat() + "Z", "value": _f(r.value, 4), "unit": r.unit,
             "period_s": int(r.period_s), "label": DEMO_LABEL if site.demo else "",
+            "reading": _reading(int(r.period_s)),
+            "quality_flags": flag_names(int(r.quality_flags or 0)),
+            "excluded_from_means": bool(int(r.quality_flags or 0) & mask),
+            "value_corrected": _f(r.value_corrected, 4) if pd.notna(r.value_corrected) else None,
+            "correction": r.correction if isinstance(r.correction, str) else None,
             "mpc": mpc.value if mpc else None,
             "ratio_to_mpc": _f((mpc.value / r.value if r.value else None) if mpc and mpc.minimum
                                else (r.value / mpc.value if mpc else None))})

@@ -83,8 +83,20 @@ class IngestError(InputError):
             file=file, fix="correct the rows, or pass --partial to commit the good rows only")
 
 
+#: the longest averaging period accepted (a leap year): longer is a typo or a broken file
+MAX_PERIOD_S = 366 * 86400
+
+
 def parse_period(text: str) -> int:
-    """``sample`` / ``1h`` / ``24h`` / ``01:00:00`` / ``3600`` -> seconds; ValueError otherwise."""
+    """``sample`` / ``1h`` / ``24h`` / ``01:00:00`` / ``3600`` -> seconds; ValueError otherwise (also for a
+    period longer than a year)."""
+    seconds = _parse_period(text)
+    if seconds > MAX_PERIOD_S:
+        raise ValueError(f"averaging period '{shorten(text)}' is longer than a year")
+    return seconds
+
+
+def _parse_period(text: str) -> int:
     t = str(text).strip().lower()
     if t in ("", "sample", "raw", "0", "grab"):
         return 0

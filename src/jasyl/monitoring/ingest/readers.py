@@ -441,7 +441,7 @@ def read_plain_csv(path: Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[Pars
         periods = pd.Series(0, index=df.index, dtype=np.int64)
         bad_period = pd.Series(False, index=df.index)
         if avg_col:
-            text = df[avg_col].fillna("sample")
+            text = df[avg_col].astype(object).fillna("sample")  # (a categorical column has no "sample")
             uniq: dict[str, int | None] = {}
             for t in text.unique():
                 try:
