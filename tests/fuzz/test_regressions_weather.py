@@ -70,3 +70,19 @@ def test_broken_epw_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
                            "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2, proc.stderr
     assert "cut.epw" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_csv_time_minus_9999_is_a_user_error_naming_the_line(tmp_path: Path) -> None:
+    """Found by the long fuzz run: '-9999' in the time column of a jasyl weather CSV made a timestamp
+    outside Python's date range and the message itself crashed (strftime)."""
+    from tests.weather.helpers import csv_lines, write_csv
+
+    lines = csv_lines(reference_weather(), offset_h=5)
+    head = next(i for i, line in enumerate(lines) if line.startswith("time"))
+    row = head + 1 + 624
+    lines[row] = "-9999," + lines[row].split(",", 1)[1]
+    path = write_csv(tmp_path / "minus_9999.csv", lines)
+    with pytest.raises(JasylError) as info:
+        read_weather(path, "csv")
+    text = str(info.value)
+    assert "minus_9999.csv" in text and "line" in text, text

@@ -80,7 +80,8 @@ def decompose_ghi(
 
 
 def _fmt_time(ts: pd.Timestamp) -> str:
-    return ts.strftime("%Y-%m-%d %H:%M UTC")
+    # from the components: strftime refuses years outside 1..9999 (a broken file can hold any year)
+    return f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d} {ts.hour:02d}:{ts.minute:02d} UTC"
 
 
 def _where(position: int, index: pd.DatetimeIndex, lines: Sequence[int] | None) -> str:
