@@ -464,7 +464,7 @@ def _validation_error(exc: ValidationError, label: str, fields: Iterable[str] = 
             msg = f"expected a number, got {shorten(repr(err.get('input')))}"
         problems.append((field, msg))
     first_field, first_msg = problems[0]
-    message = first_msg
+    message = shorten(first_msg, 1200)  # a validator may quote a value of any length
     if len(problems) > 1:
         rest = "; ".join(f"{f}: {shorten(m, 300)}" for f, m in problems[1:6])
         more = f" (+{len(problems) - 6} more)" if len(problems) > 6 else ""

@@ -361,6 +361,7 @@ def _schema_error(exc: ValidationError, label: str, data: Any) -> SchemaError:
     field, message = problems[0]
     if not field and message.startswith("measures["):  # a check of the whole library names the entry
         field, _, message = message.partition(": ")
+    message = shorten(message, 1200)
     if len(problems) > 1:
         message += ". Also: " + "; ".join(f"{f}: {shorten(m, 300)}" for f, m in problems[1:5])
     return SchemaError(

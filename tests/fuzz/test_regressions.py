@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from jasyl.city import load_city
 from jasyl.errors import JasylError
 from jasyl.monitoring.ingest.common import validate
 from jasyl.monitoring.ingest.readers import read_file
@@ -32,6 +33,7 @@ READERS: dict[str, Callable[[Path], Any]] = {
     "sensor_community_": _monitoring("sensor-community"),
     "plain_csv_": _monitoring("csv"),
     "scenario_": load_sweep_spec,
+    "city_": load_city,
     "actuals_": read_actuals,
 }
 

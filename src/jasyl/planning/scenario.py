@@ -248,6 +248,7 @@ def _validation_error(exc: ValidationError, file: str, prefix: str = "") -> Sche
             msg = "required field is missing"
         problems.append((where, msg))
     where, msg = problems[0]
+    msg = shorten(msg, 1200)
     if len(problems) > 1:
         msg += ". Also: " + "; ".join(f"{w}: {shorten(m, 300)}" for w, m in problems[1:5])
     return SchemaError(msg, file=file, field=where, fix=DOCS)
