@@ -88,3 +88,18 @@ def test_a_failed_overview_is_not_resubmitted_on_every_view(web: WebEnv, monkeyp
         assert jobs.submitted == ["overview", "overview"]
     finally:
         web.app.state.jobs = real  # the fixture closes the real manager
+
+
+def test_alerts_belong_to_their_city(web: WebEnv) -> None:
+    konaev = web.client("inspector")
+    assert "data-alert=" in konaev.get("/konaev/inspect?status=open").text
+    assert len(konaev.get("/api/v1/konaev/alerts?status=open").json()) > 0
+    other = web.client("other_admin")  # admin (so inspector) of the other city only
+    page = other.get("/almaty/inspect?status=open")
+    assert page.status_code == 200 and "data-alert=" not in page.text
+    assert other.get("/api/v1/almaty/alerts?status=open").json() == []
+    assert other.get("/almaty/inspect/alerts/1").status_code == 404
+    assert other.get("/api/v1/almaty/alerts/1").status_code == 404
+    refused = web.post(other, "/almaty/inspect/alerts/1/acknowledge", {"comment": "not mine"})
+    assert refused.status_code == 404
+    assert konaev.get("/api/v1/konaev/alerts/1").json()["status"] == "open"

@@ -8,6 +8,7 @@ acknowledgement of an acknowledged alert adds its comment.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -85,17 +86,21 @@ def act_on_alert(engine: Engine | Connection, alert_id: int, action: str, *, use
                           "time_utc": _iso(now)}}
 
 
-def count_alerts(engine: Engine) -> dict[str, int]:
+def count_alerts(engine: Engine, site_codes: Collection[str] | None = None) -> dict[str, int]:
+    """Alerts per status (of the sites ``site_codes`` only, when given)."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Alert.status, func.count()).group_by(Alert.status)).all()
+        q = select(Alert.status, func.count()).join(Site, Site.id == Alert.site_id)
+        if site_codes is not None:
+            q = q.where(Site.code.in_(list(site_codes)))
+        rows = conn.execute(q.group_by(Alert.status)).all()
     out = {s: 0 for s in ALERT_STATUSES}
     out.update({str(s): int(n) for s, n in rows})
     return out
 
 
 def list_alerts(engine: Engine, *, status: str | None = None, site_code: str | None = None, limit: int = 50,
-                offset: int = 0) -> list[dict[str, Any]]:
-    """Alerts newest first (by period), filtered by status and site."""
+                offset: int = 0, site_codes: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """Alerts newest first (by period), filtered by status and site (``site_codes``: of these sites only)."""
     if status is not None and status not in ALERT_STATUSES:
         raise InputError(f"unknown alert status '{status}'", field="status", fix=f"one of {', '.join(ALERT_STATUSES)}")
     limit = max(1, min(int(limit), 500))
@@ -105,6 +110,8 @@ def list_alerts(engine: Engine, *, status: str | None = None, site_code: str | N
             q = q.where(Alert.status == status)
         if site_code:
             q = q.where(Site.code == site_code)
+        if site_codes is not None:
+            q = q.where(Site.code.in_(list(site_codes)))
         q = q.order_by(Alert.period_start.desc(), Alert.id.desc()).limit(limit).offset(max(0, int(offset)))
         return [_alert_dict(a, s) for a, s in session.execute(q).all()]
 

@@ -23,6 +23,7 @@ from jasyl.web.routers.city_pages import check_city
 from jasyl.web.routers.pages_data import (
     city_centres,
     city_monitoring,
+    city_site_codes,
     get_overview,
     invalidate_monitoring,
     monitoring_city_of,
@@ -83,7 +84,8 @@ def alerts(request: Request, city: str, status: str | None = Query(None, max_len
     check_city(request, city)
     if status is not None and status not in ALERT_STATUSES:
         raise HTTPException(status_code=400, detail=f"status must be one of {', '.join(ALERT_STATUSES)}")
-    return list_alerts(request.app.state.engine, status=status, site_code=site, limit=limit, offset=offset)
+    return list_alerts(request.app.state.engine, status=status, site_code=site, limit=limit, offset=offset,
+                       site_codes=city_site_codes(request, city))
 
 
 @router.get("/alerts/{alert_id}")
@@ -91,7 +93,7 @@ def alert(request: Request, city: str, alert_id: int, user: Account = Depends(re
     """One alert with its history of actions."""
     check_city(request, city)
     found = alert_detail(request.app.state.engine, alert_id)
-    if found is None:
+    if found is None or found.get("site_code") not in city_site_codes(request, city):
         raise HTTPException(status_code=404, detail="no such alert")
     return found
 
@@ -102,6 +104,9 @@ def alert_act(request: Request, city: str, alert_id: int, action: str,
               user: Account = Depends(require("inspector"))) -> dict[str, Any]:
     """Acknowledge, close or reopen an alert; ``{"comment": "..."}`` is required (audited)."""
     check_city(request, city)
+    found = alert_detail(request.app.state.engine, alert_id)
+    if found is None or found.get("site_code") not in city_site_codes(request, city):
+        raise HTTPException(status_code=404, detail="no such alert")
 
     def write(w: AuditedWrite) -> dict[str, Any]:
         out = act_on_alert(w.conn, alert_id, action, user=user.username, comment=str(body.get("comment", "")))

@@ -33,7 +33,7 @@ from jasyl.web.access import require
 from jasyl.web.audit import audit, audited_write
 from jasyl.web.i18n import request_language
 from jasyl.web.routers.city_pages import check_city
-from jasyl.web.routers.pages_data import invalidate_monitoring
+from jasyl.web.routers.pages_data import city_site_codes, invalidate_monitoring
 from jasyl.web.templating import NAV, NavItem, render
 from jasyl.web.uploads import describe
 
@@ -86,12 +86,13 @@ def inspect_home(request: Request, city: str, status: str = "open", page: int = 
     status = status if status in ALERT_STATUSES else "open"
     page = max(1, min(int(page), 10_000))
     engine = request.app.state.engine
+    codes = city_site_codes(request, city)
     alerts = [_alert_view(a, lab) for a in list_alerts(engine, status=status, limit=PAGE_SIZE,
-                                                       offset=(page - 1) * PAGE_SIZE)]
+                                                       offset=(page - 1) * PAGE_SIZE, site_codes=codes)]
     sources = [_source_view(s, lab) for s in _sources_with_ids(request)]
     return render(request, "pages/inspect.html", {
         "alerts": alerts, "alert_status": status, "statuses": [(s, lab.alert_status(s)) for s in ALERT_STATUSES],
-        "counts": count_alerts(engine), "page": page, "page_size": PAGE_SIZE, "sources": sources,
+        "counts": count_alerts(engine, codes), "page": page, "page_size": PAGE_SIZE, "sources": sources,
         "formats": FORMATS, "upload_errors": {}, "upload_report": None})
 
 
@@ -104,7 +105,7 @@ def _sources_with_ids(request: Request) -> list[dict[str, Any]]:
 def alert_page(request: Request, city: str, alert_id: int, user: Account = Depends(require("inspector"))) -> Response:
     check_city(request, city)
     detail = alert_detail(request.app.state.engine, alert_id)
-    if detail is None:
+    if detail is None or detail.get("site_code") not in city_site_codes(request, city):
         raise HTTPException(status_code=404, detail="no such alert")
     lab = MonitorLabels(request_language(request))
     view = _alert_view(detail, lab)
@@ -124,6 +125,9 @@ def alert_action(request: Request, city: str, alert_id: int, action: str, commen
     """Acknowledge, close or reopen an alert with a comment (audited)."""
     check_city(request, city)
     engine = request.app.state.engine
+    found = alert_detail(engine, alert_id)
+    if found is None or found.get("site_code") not in city_site_codes(request, city):
+        raise HTTPException(status_code=404, detail="no such alert")  # another city's alert: not this inspector's
 
     def write(w: AuditedWrite) -> None:
         out = act_on_alert(w.conn, alert_id, action, user=user.username, comment=comment)
@@ -261,9 +265,10 @@ async def upload_measurements(request: Request, city: str, file: UploadFile = Fi
             errors[exc.field or "file"] = exc.message + (f" ({exc.fix})" if exc.fix else "")
             status_code = 400
     engine = request.app.state.engine
-    alerts = [_alert_view(a, lab) for a in list_alerts(engine, status="open", limit=PAGE_SIZE)]
+    codes = city_site_codes(request, city)
+    alerts = [_alert_view(a, lab) for a in list_alerts(engine, status="open", limit=PAGE_SIZE, site_codes=codes)]
     sources = [_source_view(s, lab) for s in _sources_with_ids(request)]
     return render(request, "pages/inspect.html", {
         "alerts": alerts, "alert_status": "open", "statuses": [(s, lab.alert_status(s)) for s in ALERT_STATUSES],
-        "counts": count_alerts(engine), "page": 1, "page_size": PAGE_SIZE, "sources": sources, "formats": FORMATS,
-        "upload_errors": errors, "upload_report": report}, status_code=status_code)
+        "counts": count_alerts(engine, codes), "page": 1, "page_size": PAGE_SIZE, "sources": sources,
+        "formats": FORMATS, "upload_errors": errors, "upload_report": report}, status_code=status_code)

@@ -33,7 +33,7 @@ __all__ = ["overview_file", "ENV_OVERVIEW_HOURS", "ENV_OVERVIEW_PATHWAY", "ENV_O
            "STAGE_WEIGHTS", "city_display_name", "overview_options", "get_overview", "overview_job_status",
            "ensure_overview", "monitoring_status", "site_history", "site_parameter_list", "jobs_of",
            "invalidate_monitoring", "STATUS_TTL_S", "OVERVIEW_TTL_S", "start_jobs", "city_monitoring",
-           "city_centres", "monitoring_city_of"]
+           "city_centres", "monitoring_city_of", "city_site_codes"]
 
 _log = logging.getLogger("jasyl.web")
 
@@ -292,6 +292,11 @@ def city_monitoring(request: Request, city: str) -> dict[str, Any]:
         memo.clear()
     memo[key] = (st, out)
     return out
+
+
+def city_site_codes(request: Request, city: str) -> list[str]:
+    """Codes of ``city``'s monitoring sites (alerts are listed and acted on per city)."""
+    return [str(s["code"]) for s in city_monitoring(request, city)["sites"]]
 
 
 def site_history(request: Request, site_id: int, parameter: str) -> ParameterHistory:
