@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 __all__ = ["CityOption", "MeasuresOption", "LangOption", "Language", "OutputFormat", "TableOrJson",
-           "FormatOption"]
-
+           "FormatOption", "MethodChoice", "ContractMwOption", "ContractMwhOption", "ContractPriceOption",
+           "ContractSourceOption"]
 
 
 class OutputFormat(StrEnum):
@@ -26,6 +26,13 @@ class TableOrJson(StrEnum):
 
     table = "table"
     json = "json"
+
+
+class MethodChoice(StrEnum):
+    """The planner's methods as the CLI spells them (``typical-days`` for ``typical_days``)."""
+
+    exact = "exact"
+    typical_days = "typical-days"
 
 
 class Language(StrEnum):
@@ -44,3 +51,10 @@ MeasuresOption = Annotated[
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of the table and figure: en, ru or kk.")]
 FormatOption = Annotated[TableOrJson, typer.Option("--format", help="table or json")]
+
+# the ppa contract of `jasyl plan` and `jasyl tradeoff` (PlanOptions / TradeoffOptions contract_* fields)
+ContractMwOption = Annotated[float | None, typer.Option("--contract-mw", help="ppa: firm MW of the clean contract "
+                                                        "(default: the city file's).")]
+ContractMwhOption = Annotated[float | None, typer.Option("--contract-mwh", help="ppa: MWh a year of the contract.")]
+ContractPriceOption = Annotated[float | None, typer.Option("--contract-price", help="ppa: USD per MWh delivered.")]
+ContractSourceOption = Annotated[str | None, typer.Option("--contract-source", help="ppa: what delivers it.")]

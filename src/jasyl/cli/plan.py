@@ -8,7 +8,6 @@ gets a table or ONE JSON object (``--format json``). The work is :func:`jasyl.pl
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,19 +16,20 @@ from rich.console import Console
 from rich.table import Table
 
 from jasyl.cli._console import RichProgress, err_console, option_names, stdout_to_stderr, wide_console
-from jasyl.cli._options import Language, TableOrJson
+from jasyl.cli._options import (
+    ContractMwhOption,
+    ContractMwOption,
+    ContractPriceOption,
+    ContractSourceOption,
+    Language,
+    MethodChoice,
+    TableOrJson,
+)
 from jasyl.planning import PlanOptions, run_plan
 from jasyl.progress import stage
 from jasyl.report import Labels, write_plan_outputs
 
 __all__ = ["register", "plan_command"]
-
-
-class MethodChoice(StrEnum):
-    """``--method`` as the command line spells it (the option's value has an underscore)."""
-
-    exact = "exact"
-    typical_days = "typical-days"
 
 
 def method_text(method: str, labels: Labels) -> str:
@@ -100,13 +100,10 @@ def plan_command(
                                              "parity); both are reported.")] = "financial",
     grid_connection: Annotated[float | None, typer.Option("--grid-connection", help="Existing grid connection, MW "
                                                           "(default: the city file's, else today's peak).")] = None,
-    contract_mw: Annotated[float | None, typer.Option("--contract-mw", help="ppa: firm MW of the clean contract "
-                                                      "(default: the city file's).")] = None,
-    contract_mwh: Annotated[float | None, typer.Option("--contract-mwh", help="ppa: MWh a year of the contract.")]
-    = None,
-    contract_price: Annotated[float | None, typer.Option("--contract-price", help="ppa: USD per MWh delivered.")]
-    = None,
-    contract_source: Annotated[str | None, typer.Option("--contract-source", help="ppa: what delivers it.")] = None,
+    contract_mw: ContractMwOption = None,
+    contract_mwh: ContractMwhOption = None,
+    contract_price: ContractPriceOption = None,
+    contract_source: ContractSourceOption = None,
 ) -> None:
     """The main job: inventory, hourly profiles, least-cost zero-carbon plan and a report (kk/ru/en)."""
     labels = Labels(lang.value)

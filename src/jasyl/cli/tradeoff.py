@@ -15,7 +15,15 @@ import typer
 from rich.table import Table
 
 from jasyl.cli._console import RichProgress, err_console, option_names, stdout_to_stderr, wide_console
-from jasyl.cli._options import Language, TableOrJson
+from jasyl.cli._options import (
+    ContractMwhOption,
+    ContractMwOption,
+    ContractPriceOption,
+    ContractSourceOption,
+    Language,
+    MethodChoice,
+    TableOrJson,
+)
 from jasyl.errors import InputError
 from jasyl.i18n import translate
 from jasyl.planning import TradeoffOptions, run_tradeoff
@@ -28,11 +36,6 @@ class AccountingChoice(StrEnum):
     hourly = "hourly"
     annual_net = "annual-net"
     ppa = "ppa"
-
-
-class MethodChoice(StrEnum):
-    exact = "exact"
-    typical_days = "typical-days"
 
 
 class PriceBasis(StrEnum):
@@ -80,13 +83,10 @@ def tradeoff_command(
                                                     "(fuel at export parity).")] = PriceBasis.financial,
     islanded: Annotated[bool, typer.Option("--islanded", help="No grid connection: no import or export, and "
                                            "batteries hold an operating reserve.")] = False,
-    contract_mw: Annotated[float | None, typer.Option("--contract-mw", help="ppa: firm MW of the clean contract "
-                                                      "(default: the city file's).")] = None,
-    contract_mwh: Annotated[float | None, typer.Option("--contract-mwh", help="ppa: MWh a year of the contract.")]
-    = None,
-    contract_price: Annotated[float | None, typer.Option("--contract-price", help="ppa: USD per MWh delivered.")]
-    = None,
-    contract_source: Annotated[str | None, typer.Option("--contract-source", help="ppa: what delivers it.")] = None,
+    contract_mw: ContractMwOption = None,
+    contract_mwh: ContractMwhOption = None,
+    contract_price: ContractPriceOption = None,
+    contract_source: ContractSourceOption = None,
 ) -> None:
     """The cost-CO2 trade-off curve: least cost at each CO2 cut, with the marginal cost of the last tonne."""
     labels = Labels(lang.value)
